@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one place that knows how the GUP API differs between kernels.
+ * Everything else in the module calls these wrappers and tests these
+ * GPT_HAVE_* macros, never LINUX_VERSION_CODE.
+ *
+ * Written for the 6.1 API (Debian bookworm); the build-time probes that
+ * choose between API generations for other kernels will feed this file.
+ */
+#ifndef GPT_COMPAT_H
+#define GPT_COMPAT_H
+
+#include <linux/mm.h>
+
+/*
+ * get_user_pages*() with FOLL_LONGTERM returns -EINVAL behind a
+ * WARN_ON_ONCE(): is_valid_gup_flags() in 6.1, is_valid_gup_args() from
+ * 6.3.  The module refuses the combination itself.
+ */
+#define GPT_HAVE_GET_LONGTERM_WARN	1
+
+/* get_user_pages() and pin_user_pages() take a vmas array until 6.5. */
+static inline long gpt_get_user_pages(unsigned long start, unsigned long nr,
+				      unsigned int foll, struct page **pages)
+{
+	return get_user_pages(start, nr, foll, pages, NULL);
+}
+
+static inline long gpt_pin_user_pages(unsigned long start, unsigned long nr,
+				      unsigned int foll, struct page **pages)
+{
+	return pin_user_pages(start, nr, foll, pages, NULL);
+}
+
+/* Large folios keep their pin count in the first tail page until 6.2. */
+static inline long gpt_folio_pincount(struct folio *folio)
+{
+	return atomic_read(folio_pincount_ptr(folio));
+}
+
+#endif /* GPT_COMPAT_H */

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gup_pin_test: pin user pages through every GUP path from /dev/gup_test
+ * and report what the kernel did.  The uapi is include/gup_pin_test.h.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include "gpt.h"
+
+unsigned int gpt_max_pages = 1U << 18;
+module_param_named(max_pages, gpt_max_pages, uint, 0644);
+MODULE_PARM_DESC(max_pages, "Most pages one PIN request may name (default 262144)");
+
+static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case GPT_IOC_INFO:
+		return gpt_ioctl_info(uarg);
+	case GPT_IOC_PIN:
+		return gpt_ioctl_pin(uarg);
+	}
+	return -ENOTTY;
+}
+
+static const struct file_operations gpt_fops = {
+	.owner = THIS_MODULE,
+	.open = nonseekable_open,
+	.llseek = no_llseek,
+	.unlocked_ioctl = gpt_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice gpt_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "gup_test",
+	.fops = &gpt_fops,
+	.mode = 0600,
+};
+
+module_misc_device(gpt_misc);
+
+MODULE_DESCRIPTION("Experiments with pinned user pages: every GUP path, measured");
+MODULE_AUTHOR("gup-pin-test developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(GPT_MODULE_VERSION);

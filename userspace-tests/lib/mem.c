@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libgpt: memory to pin, and the folded pin counters of /proc/vmstat. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "gpt.h"
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static int open_sized(const char *path, size_t len)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || ((size_t)st.st_size < len && ftruncate(fd, (off_t)len))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int gpt_mem_map(const char *spec, size_t pages, bool shared,
+		enum gpt_prefault prefault, struct gpt_mem *mem)
+{
+	size_t ps = page_size();
+	int prot = PROT_READ | PROT_WRITE;
+	int flags, fd = -1;
+	void *addr;
+
+	mem->addr = NULL;
+	mem->len = pages * ps;
+	mem->fd = -1;
+	if (!strcmp(spec, "anon")) {
+		flags = MAP_PRIVATE | MAP_ANONYMOUS;
+	} else if (!strncmp(spec, "file:", 5)) {
+		fd = open_sized(spec + 5, mem->len);
+		if (fd < 0)
+			return fd;
+		flags = shared ? MAP_SHARED : MAP_PRIVATE;
+	} else {
+		return -EINVAL;
+	}
+	addr = mmap(NULL, mem->len, prot, flags, fd, 0);
+	if (addr == MAP_FAILED) {
+		int err = -errno;
+
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	mem->addr = addr;
+	mem->fd = fd;
+	for (size_t off = 0; prefault != GPT_PREFAULT_NONE && off < mem->len;
+	     off += ps) {
+		volatile char *p = (volatile char *)addr + off;
+
+		if (prefault == GPT_PREFAULT_WRITE)
+			*p = (char)(off / ps + 1);
+		else
+			(void)*p;
+	}
+	return 0;
+}
+
+void gpt_mem_unmap(struct gpt_mem *mem)
+{
+	if (mem->addr)
+		munmap(mem->addr, mem->len);
+	if (mem->fd >= 0)
+		close(mem->fd);
+	mem->addr = NULL;
+	mem->fd = -1;
+}
+
+int gpt_pin_counters_read(struct gpt_pin_counters *c)
+{
+	char line[128];
+	int found = 0;
+	FILE *f;
+
+	/* Folds every CPU's batched diffs into the totals (root only). */
+	f = fopen("/proc/sys/vm/stat_refresh", "w");
+	if (!f)
+		return -errno;
+	if (fputs("1\n", f) < 0 || fclose(f))
+		return -EIO;
+
+	f = fopen("/proc/vmstat", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "nr_foll_pin_acquired %" SCNd64, &c->acquired) == 1)
+			found |= 1;
+		else if (sscanf(line, "nr_foll_pin_released %" SCNd64, &c->released) == 1)
+			found |= 2;
+	}
+	fclose(f);
+	return found == 3 ? 0 : -ENOENT;
+}

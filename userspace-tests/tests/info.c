@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* GPT_IOC_INFO, and the test rig's own mounts. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include "suite.h"
+
+/* What INFO must say about each path on Debian's 6.1. */
+static const struct {
+	uint32_t path;
+	const char *name;
+	const char *function;
+	uint64_t flags;			/* accepted */
+	uint32_t longterm_reason;	/* flag_reason[LONGTERM bit] */
+} paths[] = {
+	{ GPT_PATH_GUP_FAST, "gup-fast", "get_user_pages_fast",
+	  GPT_FLAG_WRITE, GPT_REASON_GET_LONGTERM },
+	{ GPT_PATH_PIN_FAST, "pin-fast", "pin_user_pages_fast",
+	  GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, GPT_REASON_NONE },
+	{ GPT_PATH_PIN, "pin", "pin_user_pages",
+	  GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, GPT_REASON_NONE },
+};
+
+#define LONGTERM_BIT 1
+
+static void test_info_header(const struct suite *s)
+{
+	struct utsname u;
+	struct tap_point t;
+
+	tap_begin(&t);
+	uname(&u);
+	tap_check_eq(&t, "uapi_version", GPT_UAPI_VERSION, s->info.uapi_version);
+	tap_check(&t, !strcmp(s->info.release, u.release),
+		  "release \"%s\", uname says \"%s\"", s->info.release, u.release);
+	tap_check_eq(&t, "flags", GPT_FLAG_ALL, (int64_t)s->info.flags);
+	tap_check_eq(&t, "nr_paths", sizeof(paths) / sizeof(paths[0]),
+		     s->info.nr_paths);
+	tap_check(&t, s->info.module_version[0] != '\0', "no module_version");
+	tap_end(&t, "INFO: uapi %u, kernel %s, module %s, %u paths",
+		s->info.uapi_version, s->info.release,
+		s->info.module_version, s->info.nr_paths);
+}
+
+static void test_info_paths(const struct suite *s)
+{
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		const struct gpt_path_info *p =
+			gpt_path_by_id(&s->info, paths[i].path);
+		struct tap_point t;
+
+		tap_begin(&t);
+		if (tap_check(&t, p != NULL, "path %u missing", paths[i].path)) {
+			tap_check(&t, !strcmp(p->name, paths[i].name),
+				  "name \"%s\"", p->name);
+			tap_check(&t, !strcmp(p->function, paths[i].function),
+				  "function \"%s\"", p->function);
+			tap_check_eq(&t, "reason", GPT_REASON_NONE, p->reason);
+			tap_check_eq(&t, "flags", paths[i].flags, (int64_t)p->flags);
+			tap_check_eq(&t, "longterm refusal reason",
+				     paths[i].longterm_reason,
+				     p->flag_reason[LONGTERM_BIT]);
+		}
+		tap_end(&t, "INFO lists %s (%s), longterm %s", paths[i].name,
+			paths[i].function, paths[i].longterm_reason ?
+			gpt_reason_name(paths[i].longterm_reason) : "accepted");
+	}
+}
+
+/* The mount options as /proc/mounts shows them, or "". */
+static void mount_options(const char *dir, char *opts, size_t len)
+{
+	char mdev[256], mdir[256], mtype[64], mopts[512];
+	FILE *f = fopen("/proc/mounts", "r");
+
+	opts[0] = '\0';
+	if (!f)
+		return;
+	while (fscanf(f, "%255s %255s %63s %511s %*d %*d", mdev, mdir, mtype,
+		      mopts) == 4)
+		if (!strcmp(mdir, dir))
+			snprintf(opts, len, "%s %s", mtype, mopts);
+	fclose(f);
+}
+
+/* The refusal tests mean nothing unless fsdax really is fsdax. */
+static void test_mounts(const struct suite *s)
+{
+	char opts[600];
+	struct tap_point t;
+
+	tap_begin(&t);
+	mount_options(s->fsdax_dir, opts, sizeof(opts));
+	tap_check(&t, !strncmp(opts, "ext4 ", 5) && strstr(opts, "dax=always"),
+		  "%s: \"%s\"", s->fsdax_dir, opts);
+	mount_options(s->ext4_dir, opts, sizeof(opts));
+	tap_check(&t, !strncmp(opts, "ext4 ", 5) && strstr(opts, "dax=never"),
+		  "%s: \"%s\"", s->ext4_dir, opts);
+	mount_options(s->tmpfs_dir, opts, sizeof(opts));
+	tap_check(&t, !strncmp(opts, "tmpfs ", 6), "%s: \"%s\"",
+		  s->tmpfs_dir, opts);
+	tap_end(&t, "rig: %s is ext4 dax=always, %s ext4 dax=never, %s tmpfs",
+		s->fsdax_dir, s->ext4_dir, s->tmpfs_dir);
+}
+
+void test_info(struct suite *s)
+{
+	test_info_header(s);
+	test_info_paths(s);
+	test_mounts(s);
+}

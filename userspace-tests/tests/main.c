@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gpt-tests: the TAP suite, run as root beside a loaded gup_pin_test.ko.
+ *
+ *   gpt-tests --fsdax DIR --ext4 DIR --tmpfs DIR
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "suite.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: gpt-tests --fsdax DIR --ext4 DIR --tmpfs DIR\n"
+		"  DIRs: ext4 mounted -o dax, ext4 without dax, tmpfs\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fsdax", required_argument, NULL, 'd' },
+		{ "ext4", required_argument, NULL, 'e' },
+		{ "tmpfs", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct suite s = { 0 };
+	struct tap_point t;
+	int c, err;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': s.fsdax_dir = optarg; break;
+		case 'e': s.ext4_dir = optarg; break;
+		case 't': s.tmpfs_dir = optarg; break;
+		default: usage();
+		}
+	}
+	if (!s.fsdax_dir || !s.ext4_dir || !s.tmpfs_dir || optind != argc)
+		usage();
+
+	tap_begin(&t);
+	s.fd = gpt_open();
+	if (tap_check(&t, s.fd >= 0, "open %s: %s", GPT_DEVICE, strerror(-s.fd))) {
+		err = gpt_get_info(s.fd, &s.info);
+		tap_check(&t, !err, "INFO: %s", strerror(-err));
+	}
+	tap_end(&t, "open %s and read INFO", GPT_DEVICE);
+	if (t.failed) {
+		printf("Bail out! no usable %s\n", GPT_DEVICE);
+		return 1;
+	}
+
+	test_info(&s);
+	test_pin_cases(&s);
+	test_bad_input(&s);
+	return tap_finish();
+}

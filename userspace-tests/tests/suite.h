@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every test group of gpt-tests gets. */
+#ifndef GPT_SUITE_H
+#define GPT_SUITE_H
+
+#include "gpt.h"
+#include "tap.h"
+
+struct suite {
+	int fd;				/* /dev/gup_test */
+	struct gpt_info info;
+	const char *fsdax_dir;		/* ext4 mounted -o dax */
+	const char *ext4_dir;		/* ext4 without dax */
+	const char *tmpfs_dir;
+};
+
+void test_info(struct suite *s);
+void test_pin_cases(struct suite *s);
+void test_bad_input(struct suite *s);
+
+#endif /* GPT_SUITE_H */

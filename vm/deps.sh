@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages the build, the VM and the tests need, when
+# missing.  As root it runs apt-get; otherwise it prints the line to run.
+set -eu
+pkgs="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
+e2fsprogs cpio kmod perl gcc make libc6-dev"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "missing Debian packages; as root run:" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+$cmd </dev/null >&2

@@ -1,0 +1,81 @@
+#!/bin/sh
+# run.sh check|demo KVER INITRAMFS OUTDIR
+# Boots Debian's kernel KVER under qemu (TCG) with the initramfs, waits
+# for it under a hard timeout and turns what came out into TAP:
+#   OUTDIR/console.log  kernel console (ttyS0)
+#   OUTDIR/results.log  the guest's results (ttyS1), CR stripped
+#   OUTDIR/suite.t      the suite's own TAP            (check)
+#   OUTDIR/rig.t        the rig's verdict on the run, as TAP
+set -u
+mode=$1 kver=$2 initramfs=$3 out=$4
+timeout_s=${GPT_VM_TIMEOUT:-900}
+mkdir -p "$out"
+rm -f "$out/console.log" "$out/results.raw" "$out/results.log" "$out/suite.t" "$out/rig.t"
+
+# 1G of RAM, of which 256M at 512M and 128M at 768M become legacy pmem
+# (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for plain ext4.
+append="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
+append="$append memmap=256M!512M memmap=128M!768M gpt_mode=$mode"
+
+start=$(date +%s)
+timeout --foreground -k 10 "$timeout_s" \
+	qemu-system-x86_64 -nodefaults -no-user-config -M pc -accel tcg \
+	-cpu max -smp 2 -m 1G -display none -no-reboot \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initramfs" -append "$append" \
+	-serial "file:$out/console.log" -serial "file:$out/results.raw" \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
+rc=$?
+elapsed=$(($(date +%s) - start))
+tr -d '\r' <"$out/results.raw" >"$out/results.log" 2>/dev/null
+
+if [ "$mode" = demo ]; then
+	grep -v '^GPT-' "$out/results.log"
+	[ $rc -eq 67 ] && exit 0
+	echo "demo: VM ended badly (qemu exit $rc); see $out/console.log" >&2
+	exit 1
+fi
+
+grep -v '^GPT-' "$out/results.log" >"$out/suite.t"
+
+# The rig's verdict: one TAP point per thing that can go wrong.
+n=0 failed=0
+point() {	# point OK|FAIL description
+	n=$((n + 1))
+	if [ "$1" = OK ]; then
+		echo "ok $n - $2"
+	else
+		failed=1
+		echo "not ok $n - $2"
+	fi
+}
+has_stage() { grep -qx "GPT-STAGE $1" "$out/results.log"; }
+ok_if() { if "$@"; then echo OK; else echo FAIL; fi; }
+
+last=$(grep '^GPT-STAGE ' "$out/results.log" | tail -n 1 | cut -d' ' -f2)
+{
+	case $rc in
+	67) how="init ran to its end" ;;
+	69) how="init gave up at stage ${last:-?}" ;;
+	124|137) how="killed by the ${timeout_s}s timeout after stage ${last:-none}" ;;
+	0) how="kernel panic or reboot after stage ${last:-none}" ;;
+	*) how="qemu exit $rc after stage ${last:-none}" ;;
+	esac
+	point "$(ok_if has_stage boot)" "VM booted to the initramfs"
+	point "$(ok_if has_stage filesystems)" "pmem ext4 -o dax, ext4 and tmpfs mounted"
+	point "$(ok_if has_stage module-loaded)" "gup_pin_test.ko loaded, /dev/gup_test present"
+	point "$(ok_if grep -q '^GPT-SUITE-EXIT ' "$out/results.log")" "test suite ran to its end"
+	point "$(ok_if has_stage module-unloaded)" "gup_pin_test.ko unloaded"
+	acq=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_acquired \([0-9]*\).*/\1/p' "$out/results.log")
+	rel=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_released \([0-9]*\).*/\1/p' "$out/results.log")
+	point "$(ok_if test -n "$acq" -a "$acq" = "$rel")" \
+		"pins balanced after the suite: nr_foll_pin_acquired ${acq:-?} == nr_foll_pin_released ${rel:-?}"
+	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|leaked pin' "$out/console.log" | head -n 3)
+	point "$(ok_if test -z "$bad")" "no WARNING, BUG, Oops or panic in the console log"
+	[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
+	point "$(ok_if test $rc -eq 67)" "VM shut down cleanly ($how, ${elapsed}s)"
+	echo "1..$n"
+} >"$out/rig.t"
+if [ $failed -ne 0 ]; then
+	echo "vm: $how; logs in $out/" >&2
+fi
+exit 0
