@@ -21,6 +21,7 @@
 #ifndef _UAPI_GUP_PIN_TEST_H
 #define _UAPI_GUP_PIN_TEST_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -36,8 +37,8 @@ enum gpt_path {
 };
 
 /* Request flags, translated to FOLL_* by the module. */
-#define GPT_FLAG_WRITE		(1ULL << 0)	/* FOLL_WRITE */
-#define GPT_FLAG_LONGTERM	(1ULL << 1)	/* FOLL_LONGTERM */
+#define GPT_FLAG_WRITE		_BITULL(0)	/* FOLL_WRITE */
+#define GPT_FLAG_LONGTERM	_BITULL(1)	/* FOLL_LONGTERM */
 #define GPT_FLAG_ALL		(GPT_FLAG_WRITE | GPT_FLAG_LONGTERM)
 #define GPT_FLAG_BITS		32	/* bits gpt_path_info.flag_reason covers */
 
@@ -71,11 +72,11 @@ struct gpt_page_sample {
 	__u64 reserved[2];
 };
 
-#define GPT_SAMPLE_PRESENT	(1U << 0) /* a page is mapped there */
-#define GPT_SAMPLE_DMA_PINNED	(1U << 1) /* folio_maybe_dma_pinned() */
-#define GPT_SAMPLE_ZERO_PAGE	(1U << 2) /* the shared zero page */
-#define GPT_SAMPLE_LARGE	(1U << 3) /* large folio: pincount is valid */
-#define GPT_SAMPLE_DEVMAP	(1U << 4) /* ZONE_DEVICE page (fsdax, devdax) */
+#define GPT_SAMPLE_PRESENT	_BITUL(0) /* a page is mapped there */
+#define GPT_SAMPLE_DMA_PINNED	_BITUL(1) /* folio_maybe_dma_pinned() */
+#define GPT_SAMPLE_ZERO_PAGE	_BITUL(2) /* the shared zero page */
+#define GPT_SAMPLE_LARGE	_BITUL(3) /* large folio: pincount is valid */
+#define GPT_SAMPLE_DEVMAP	_BITUL(4) /* ZONE_DEVICE page (fsdax, devdax) */
 
 /* /proc/vmstat nr_foll_pin_acquired and nr_foll_pin_released, exact. */
 struct gpt_vmstat_delta {

@@ -3,6 +3,7 @@
  * gup_pin_test: pin user pages through every GUP path from /dev/gup_test
  * and report what the kernel did.  The uapi is include/gup_pin_test.h.
  */
+#include <linux/build_bug.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -11,6 +12,15 @@
 unsigned int gpt_max_pages = 1U << 18;
 module_param_named(max_pages, gpt_max_pages, uint, 0644);
 MODULE_PARM_DESC(max_pages, "Most pages one PIN request may name (default 262144)");
+
+/*
+ * compat_ptr_ioctl() passes 32-bit callers' structs through unchanged, so
+ * the layout must not depend on the ABI: no implicit padding anywhere.
+ */
+static_assert(sizeof(struct gpt_page_sample) == 48);
+static_assert(sizeof(struct gpt_pin) == 328);
+static_assert(sizeof(struct gpt_path_info) == 160);
+static_assert(sizeof(struct gpt_info) == 184 + GPT_MAX_PATHS * 160);
 
 static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
