@@ -19,6 +19,22 @@
  */
 #define GPT_HAVE_GET_LONGTERM_WARN	1
 
+/*
+ * get_user_pages_unlocked() WARNs on FOLL_LONGTERM (it may drop the mmap
+ * lock, and the fsdax check needs the VMA) until is_valid_gup_args() (6.3)
+ * lets FOLL_PIN callers through; pin_user_pages_unlocked() goes through it.
+ */
+#define GPT_HAVE_UNLOCKED_LONGTERM_WARN	1
+
+/*
+ * get_user_pages_fast_only() checks no flags in 6.1 (FOLL_LONGTERM with
+ * FOLL_GET passes); is_valid_gup_args() WARNs on it from 6.3.
+ */
+#define GPT_HAVE_GET_FAST_ONLY_LONGTERM_WARN	0
+
+/* pin_user_pages_fast_only(): 5.8 to 6.2. */
+#define GPT_HAVE_PIN_USER_PAGES_FAST_ONLY	1
+
 /* get_user_pages() and pin_user_pages() take a vmas array until 6.5. */
 static inline long gpt_get_user_pages(unsigned long start, unsigned long nr,
 				      unsigned int foll, struct page **pages)
@@ -30,6 +46,25 @@ static inline long gpt_pin_user_pages(unsigned long start, unsigned long nr,
 				      unsigned int foll, struct page **pages)
 {
 	return pin_user_pages(start, nr, foll, pages, NULL);
+}
+
+/* The *_remote() calls take (..., vmas, locked) from 5.9 until 6.5. */
+static inline long gpt_get_user_pages_remote(struct mm_struct *mm,
+					     unsigned long start,
+					     unsigned long nr,
+					     unsigned int foll,
+					     struct page **pages)
+{
+	return get_user_pages_remote(mm, start, nr, foll, pages, NULL, NULL);
+}
+
+static inline long gpt_pin_user_pages_remote(struct mm_struct *mm,
+					     unsigned long start,
+					     unsigned long nr,
+					     unsigned int foll,
+					     struct page **pages)
+{
+	return pin_user_pages_remote(mm, start, nr, foll, pages, NULL, NULL);
 }
 
 /* Large folios keep their pin count in the first tail page until 6.2. */
