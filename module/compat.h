@@ -73,4 +73,39 @@ static inline long gpt_folio_pincount(struct folio *folio)
 	return atomic_read(folio_pincount_ptr(folio));
 }
 
+/* KSM folios: folio_test_ksm() since 6.1 (PageKsm() before). */
+static inline bool gpt_folio_test_ksm(struct folio *folio)
+{
+	return folio_test_ksm(folio);
+}
+
+/*
+ * The PMD mapping @addr in @mm, read once: 0, -ENOENT if a level above is
+ * missing, -EAGAIN if a huge PUD maps it.  Caller holds mmap_read_lock(mm).
+ */
+static inline int gpt_pmd_lookup(struct mm_struct *mm, unsigned long addr,
+				 pmd_t *pmdp)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud;
+	pud_t pudval;
+
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return -ENOENT;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return -ENOENT;
+	pud = pud_offset(p4d, addr);
+	pudval = READ_ONCE(*pud);
+	if (pud_none(pudval))
+		return -ENOENT;
+	if (pud_leaf(pudval) || pud_devmap(pudval))
+		return -EAGAIN;
+	if (pud_bad(pudval))
+		return -ENOENT;
+	*pmdp = READ_ONCE(*pmd_offset(pud, addr));
+	return 0;
+}
+
 #endif /* GPT_COMPAT_H */

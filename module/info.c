@@ -14,11 +14,11 @@ static void gpt_info_path(const struct gpt_path_desc *path,
 	strscpy(pi->name, path->name, sizeof(pi->name));
 	strscpy(pi->function, path->function, sizeof(pi->function));
 	pi->path = path->id;
-	pi->reason = GPT_REASON_NONE;
+	pi->reason = gpt_path_unavailable(path);
 	for (bit = 0; bit < GPT_FLAG_BITS; bit++) {
 		u64 flag = 1ULL << bit;
 
-		if (!(GPT_FLAG_ALL & flag))
+		if (!(GPT_FLAG_GUP_ALL & flag))
 			continue;
 		pi->flag_reason[bit] = gpt_path_refusal(path, flag);
 		if (!pi->flag_reason[bit])

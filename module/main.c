@@ -7,11 +7,16 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include "gpt.h"
 
 unsigned int gpt_max_pages = 1U << 18;
 module_param_named(max_pages, gpt_max_pages, uint, 0644);
 MODULE_PARM_DESC(max_pages, "Most pages one PIN request may name (default 262144)");
+
+unsigned int gpt_max_held_pages = 1U << 18;
+module_param_named(max_held_pages, gpt_max_held_pages, uint, 0644);
+MODULE_PARM_DESC(max_held_pages, "Most pages one open file may hold pinned (default 262144)");
 
 /*
  * compat_ptr_ioctl() passes 32-bit callers' structs through unchanged, so
@@ -21,23 +26,61 @@ static_assert(sizeof(struct gpt_page_sample) == 48);
 static_assert(sizeof(struct gpt_pin) == 328);
 static_assert(sizeof(struct gpt_path_info) == 160);
 static_assert(sizeof(struct gpt_info) == 184 + GPT_MAX_PATHS * 160);
+static_assert(sizeof(struct gpt_unpin) == 96);
+static_assert(sizeof(struct gpt_page_record) == 64);
+static_assert(sizeof(struct gpt_query) == 112);
+static_assert(sizeof(struct gpt_rw) == 64);
+
+static int gpt_open(struct inode *inode, struct file *file)
+{
+	struct gpt_file *gf = kzalloc(sizeof(*gf), GFP_KERNEL);
+
+	if (!gf)
+		return -ENOMEM;
+	mutex_init(&gf->lock);
+	xa_init(&gf->holds);
+	file->private_data = gf;
+	return nonseekable_open(inode, file);
+}
+
+/* The last close of the file, also at process exit: drop every hold. */
+static int gpt_release(struct inode *inode, struct file *file)
+{
+	struct gpt_file *gf = file->private_data;
+
+	gpt_holds_release_all(gf);
+	xa_destroy(&gf->holds);
+	mutex_destroy(&gf->lock);
+	kfree(gf);
+	return 0;
+}
 
 static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct gpt_file *gf = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case GPT_IOC_INFO:
 		return gpt_ioctl_info(uarg);
 	case GPT_IOC_PIN:
-		return gpt_ioctl_pin(uarg);
+		return gpt_ioctl_pin(gf, uarg);
+	case GPT_IOC_UNPIN:
+		return gpt_ioctl_unpin(gf, uarg);
+	case GPT_IOC_QUERY:
+		return gpt_ioctl_query(gf, uarg);
+	case GPT_IOC_READ:
+		return gpt_ioctl_rw(gf, uarg, false);
+	case GPT_IOC_WRITE:
+		return gpt_ioctl_rw(gf, uarg, true);
 	}
 	return -ENOTTY;
 }
 
 static const struct file_operations gpt_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = gpt_open,
+	.release = gpt_release,
 	.llseek = no_llseek,
 	.unlocked_ioctl = gpt_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,

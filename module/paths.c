@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The table of GUP paths: every entry point the module can call, how to
- * call it and how to give its pages back.  Everything else is table-driven.
+ * call it, which of our flags the running kernel lets it take, and how to
+ * give its pages back.  Everything else is table-driven.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -15,6 +16,10 @@ static const struct {
 } gpt_foll_map[] = {
 	{ GPT_FLAG_WRITE, FOLL_WRITE },
 	{ GPT_FLAG_LONGTERM, FOLL_LONGTERM },
+	{ GPT_FLAG_FORCE, FOLL_FORCE },
+	{ GPT_FLAG_NOFAULT, FOLL_NOFAULT },
+	{ GPT_FLAG_NOWAIT, FOLL_NOWAIT },
+	{ GPT_FLAG_ANON, FOLL_ANON },
 };
 
 static unsigned int gpt_foll_flags(u64 flags)
@@ -28,77 +33,146 @@ static unsigned int gpt_foll_flags(u64 flags)
 	return foll;
 }
 
-static long grab_gup_fast(unsigned long start, unsigned long nr,
-			  unsigned int foll, struct page **pages)
+static long grab_gup_fast(struct mm_struct *mm, unsigned long start,
+			  unsigned long nr, unsigned int foll,
+			  struct page **pages)
 {
 	return get_user_pages_fast(start, nr, foll, pages);
 }
 
-static long grab_pin_fast(unsigned long start, unsigned long nr,
-			  unsigned int foll, struct page **pages)
+static long grab_gup_fast_only(struct mm_struct *mm, unsigned long start,
+			       unsigned long nr, unsigned int foll,
+			       struct page **pages)
+{
+	return get_user_pages_fast_only(start, nr, foll, pages);
+}
+
+static long grab_gup(struct mm_struct *mm, unsigned long start,
+		     unsigned long nr, unsigned int foll, struct page **pages)
+{
+	return gpt_get_user_pages(start, nr, foll, pages);
+}
+
+static long grab_gup_unlocked(struct mm_struct *mm, unsigned long start,
+			      unsigned long nr, unsigned int foll,
+			      struct page **pages)
+{
+	return get_user_pages_unlocked(start, nr, pages, foll);
+}
+
+static long grab_gup_remote(struct mm_struct *mm, unsigned long start,
+			    unsigned long nr, unsigned int foll,
+			    struct page **pages)
+{
+	return gpt_get_user_pages_remote(mm, start, nr, foll, pages);
+}
+
+static long grab_pin_fast(struct mm_struct *mm, unsigned long start,
+			  unsigned long nr, unsigned int foll,
+			  struct page **pages)
 {
 	return pin_user_pages_fast(start, nr, foll, pages);
 }
 
-static long grab_pin(unsigned long start, unsigned long nr,
-		     unsigned int foll, struct page **pages)
+#if GPT_HAVE_PIN_USER_PAGES_FAST_ONLY
+static long grab_pin_fast_only(struct mm_struct *mm, unsigned long start,
+			       unsigned long nr, unsigned int foll,
+			       struct page **pages)
+{
+	return pin_user_pages_fast_only(start, nr, foll, pages);
+}
+#else
+#define grab_pin_fast_only NULL
+#endif
+
+static long grab_pin(struct mm_struct *mm, unsigned long start,
+		     unsigned long nr, unsigned int foll, struct page **pages)
 {
 	return gpt_pin_user_pages(start, nr, foll, pages);
 }
 
-static void release_put(struct page **pages, unsigned long nr)
+static long grab_pin_unlocked(struct mm_struct *mm, unsigned long start,
+			      unsigned long nr, unsigned int foll,
+			      struct page **pages)
 {
-	while (nr--)
+	return pin_user_pages_unlocked(start, nr, pages, foll);
+}
+
+static long grab_pin_remote(struct mm_struct *mm, unsigned long start,
+			    unsigned long nr, unsigned int foll,
+			    struct page **pages)
+{
+	return gpt_pin_user_pages_remote(mm, start, nr, foll, pages);
+}
+
+/* FOLL_GET references: put_page(), after set_page_dirty_lock() if asked. */
+static void release_put(struct page **pages, unsigned long nr, bool dirty)
+{
+	while (nr--) {
+		if (dirty)
+			set_page_dirty_lock(pages[nr]);
 		put_page(pages[nr]);
+	}
 }
 
-static void release_unpin(struct page **pages, unsigned long nr)
+static void release_unpin(struct page **pages, unsigned long nr, bool dirty)
 {
-	unpin_user_pages(pages, nr);
+	unpin_user_pages_dirty_lock(pages, nr, dirty);
 }
 
-static const struct gpt_refusal get_refusals[] = {
-#if GPT_HAVE_GET_LONGTERM_WARN
-	{ GPT_FLAG_LONGTERM, GPT_REASON_GET_LONGTERM },
-#endif
-	{ 0, 0 },
-};
-
-static const struct gpt_refusal pin_refusals[] = {
-	{ 0, 0 },
-};
+#define GET	(GPT_PC_GET)
+#define PIN	(GPT_PC_PIN)
+#define FAST	(GPT_PC_FAST)
+#define FAST_ONLY (GPT_PC_FAST | GPT_PC_FAST_ONLY)
+#define LOCKED	(GPT_PC_LOCKED)
+#define UNLOCKED (GPT_PC_UNLOCKED)
+#define REMOTE	(GPT_PC_LOCKED | GPT_PC_REMOTE)
 
 const struct gpt_path_desc gpt_paths[] = {
-	{
-		.id = GPT_PATH_GUP_FAST,
-		.name = "gup-fast",
-		.function = "get_user_pages_fast",
-		.pins = false,
-		.locked = false,
-		.grab = grab_gup_fast,
-		.release = release_put,
-		.refusals = get_refusals,
-	},
-	{
-		.id = GPT_PATH_PIN_FAST,
-		.name = "pin-fast",
-		.function = "pin_user_pages_fast",
-		.pins = true,
-		.locked = false,
-		.grab = grab_pin_fast,
-		.release = release_unpin,
-		.refusals = pin_refusals,
-	},
-	{
-		.id = GPT_PATH_PIN,
-		.name = "pin",
-		.function = "pin_user_pages",
-		.pins = true,
-		.locked = true,
-		.grab = grab_pin,
-		.release = release_unpin,
-		.refusals = pin_refusals,
-	},
+	{ GPT_PATH_GUP_FAST, "gup-fast", "get_user_pages_fast",
+	  GET | FAST, grab_gup_fast, release_put },
+	{ GPT_PATH_PIN_FAST, "pin-fast", "pin_user_pages_fast",
+	  PIN | FAST, grab_pin_fast, release_unpin },
+	{ GPT_PATH_PIN, "pin", "pin_user_pages",
+	  PIN | LOCKED, grab_pin, release_unpin },
+	{ GPT_PATH_GUP, "gup", "get_user_pages",
+	  GET | LOCKED, grab_gup, release_put },
+	{ GPT_PATH_GUP_FAST_ONLY, "gup-fast-only", "get_user_pages_fast_only",
+	  GET | FAST_ONLY, grab_gup_fast_only, release_put },
+	{ GPT_PATH_GUP_UNLOCKED, "gup-unlocked", "get_user_pages_unlocked",
+	  GET | UNLOCKED, grab_gup_unlocked, release_put },
+	{ GPT_PATH_GUP_REMOTE, "gup-remote", "get_user_pages_remote",
+	  GET | REMOTE, grab_gup_remote, release_put },
+	{ GPT_PATH_PIN_FAST_ONLY, "pin-fast-only", "pin_user_pages_fast_only",
+	  PIN | FAST_ONLY, grab_pin_fast_only, release_unpin },
+	{ GPT_PATH_PIN_UNLOCKED, "pin-unlocked", "pin_user_pages_unlocked",
+	  PIN | UNLOCKED, grab_pin_unlocked, release_unpin },
+	{ GPT_PATH_PIN_REMOTE, "pin-remote", "pin_user_pages_remote",
+	  PIN | REMOTE, grab_pin_remote, release_unpin },
+};
+
+/*
+ * Flags the running kernel would WARN about, by class of path: a rule
+ * applies to paths having all of @all and none of @none.  First match
+ * gives the reason.
+ */
+static const struct {
+	u64 flags;
+	u32 all, none;
+	bool active;
+	u32 reason;
+} gpt_refusals[] = {
+	/* internal_get_user_pages_fast() (6.1), gup_fast_fallback() (6.10) */
+	{ GPT_FLAG_NOWAIT | GPT_FLAG_ANON, GPT_PC_FAST, 0, true,
+	  GPT_REASON_FAST_FLAG },
+	/* get_user_pages_unlocked() in 6.1 */
+	{ GPT_FLAG_LONGTERM, GPT_PC_UNLOCKED, 0,
+	  GPT_HAVE_UNLOCKED_LONGTERM_WARN, GPT_REASON_UNLOCKED_LONGTERM },
+	/* is_valid_gup_flags() (6.1), is_valid_gup_args() (6.3) */
+	{ GPT_FLAG_LONGTERM, GPT_PC_GET, GPT_PC_FAST_ONLY,
+	  GPT_HAVE_GET_LONGTERM_WARN, GPT_REASON_GET_LONGTERM },
+	{ GPT_FLAG_LONGTERM, GPT_PC_GET | GPT_PC_FAST_ONLY, 0,
+	  GPT_HAVE_GET_FAST_ONLY_LONGTERM_WARN, GPT_REASON_GET_LONGTERM },
 };
 
 const unsigned int gpt_nr_paths = ARRAY_SIZE(gpt_paths);
@@ -113,29 +187,40 @@ const struct gpt_path_desc *gpt_path_find(u32 id)
 	return NULL;
 }
 
+/* Why @path cannot run at all here, or GPT_REASON_NONE. */
+u32 gpt_path_unavailable(const struct gpt_path_desc *path)
+{
+	return path->grab ? GPT_REASON_NONE : GPT_REASON_NOT_IN_KERNEL;
+}
+
 /* Why @path refuses @flags here, or GPT_REASON_NONE. */
 u32 gpt_path_refusal(const struct gpt_path_desc *path, u64 flags)
 {
-	const struct gpt_refusal *r;
+	unsigned int i;
 
-	for (r = path->refusals; r->flag; r++)
-		if (flags & r->flag)
-			return r->reason;
+	for (i = 0; i < ARRAY_SIZE(gpt_refusals); i++) {
+		if (!gpt_refusals[i].active || !(flags & gpt_refusals[i].flags))
+			continue;
+		if ((path->class & gpt_refusals[i].all) == gpt_refusals[i].all &&
+		    !(path->class & gpt_refusals[i].none))
+			return gpt_refusals[i].reason;
+	}
 	return GPT_REASON_NONE;
 }
 
-long gpt_path_grab(const struct gpt_path_desc *path, unsigned long start,
-		   unsigned long nr, u64 flags, struct page **pages)
+long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
+		   unsigned long start, unsigned long nr, u64 flags,
+		   struct page **pages)
 {
 	unsigned int foll = gpt_foll_flags(flags);
 	long ret;
 
-	if (!path->locked)
-		return path->grab(start, nr, foll, pages);
+	if (!(path->class & GPT_PC_LOCKED))
+		return path->grab(mm, start, nr, foll, pages);
 
-	if (mmap_read_lock_killable(current->mm))
+	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ret = path->grab(start, nr, foll, pages);
-	mmap_read_unlock(current->mm);
+	ret = path->grab(mm, start, nr, foll, pages);
+	mmap_read_unlock(mm);
 	return ret;
 }

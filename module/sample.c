@@ -3,7 +3,10 @@
  * What the module measures: a page's folio counts, and the exact pin
  * counters of /proc/vmstat.
  */
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
 #include <linux/percpu.h>
@@ -77,30 +80,140 @@ void gpt_sample_page(struct page *page, int own_refs,
 		s->flags |= GPT_SAMPLE_ZERO_PAGE;
 	if (is_zone_device_page(page))
 		s->flags |= GPT_SAMPLE_DEVMAP;
+	if (folio_test_lru(folio))
+		s->flags |= GPT_SAMPLE_LRU;
+	if (folio_test_active(folio))
+		s->flags |= GPT_SAMPLE_ACTIVE;
+	if (folio_test_referenced(folio))
+		s->flags |= GPT_SAMPLE_REFERENCED;
 }
 
 /*
- * Sample whatever page is mapped at @addr, without faulting one in and
- * without pinning it: a FOLL_GET reference, subtracted from the count.
- * GUP-fast first (it does not mark the page accessed, which could park
- * a reference in a per-CPU LRU batch); the slow walk only for what
- * GUP-fast skips, such as the zero page's special PTE.
+ * Sample the page a PTE maps, under the PTE lock: no reference taken, no
+ * page flag touched.  (GUP-fast would mark the folio referenced, and a
+ * later FOLL_TOUCH would then activate it through a per-CPU batch that
+ * holds a reference: the measurement would change what it measures.)
+ * Returns -EAGAIN where there is no PTE level: huge PMDs, hugetlb.
  */
-void gpt_sample_addr(unsigned long addr, struct gpt_page_sample *s)
+static int gpt_sample_pte(struct mm_struct *mm, unsigned long addr,
+			  struct gpt_page_sample *s)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	spinlock_t *ptl;
+	pte_t *ptep;
+	pte_t pte;
+	pmd_t pmd;
+	int ret;
+
+	if (!vma)
+		return 0;
+	if (is_vm_hugetlb_page(vma))
+		return -EAGAIN;
+	ret = gpt_pmd_lookup(mm, addr, &pmd);
+	if (ret || pmd_none(pmd))
+		return ret == -EAGAIN ? ret : 0;
+	if (pmd_trans_huge(pmd) || pmd_devmap(pmd) || pmd_leaf(pmd))
+		return -EAGAIN;
+	if (follow_pte(mm, addr, &ptep, &ptl))
+		return 0;
+	pte = ptep_get(ptep);
+	if (pte_present(pte) && pfn_valid(pte_pfn(pte)))
+		gpt_sample_page(pfn_to_page(pte_pfn(pte)), 0, s);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+}
+
+/*
+ * Sample whatever page is mapped at @addr without faulting one in or
+ * pinning it.  Huge mappings have no PTE: there a FOLL_GET reference is
+ * taken and subtracted (marking a large folio referenced parks no
+ * reference anywhere: large folios skip the per-CPU batches).
+ */
+void gpt_sample_addr(struct mm_struct *mm, unsigned long addr,
+		     struct gpt_page_sample *s)
 {
 	struct page *page;
-	long got;
+	long got = 0;
+	int ret;
 
 	memset(s, 0, sizeof(*s));
-	got = get_user_pages_fast_only(addr, 1, 0, &page);
-	if (got != 1) {
-		if (mmap_read_lock_killable(current->mm))
-			return;
-		got = gpt_get_user_pages(addr, 1, FOLL_NOFAULT, &page);
-		mmap_read_unlock(current->mm);
-	}
+	if (mmap_read_lock_killable(mm))
+		return;
+	ret = gpt_sample_pte(mm, addr, s);
+	if (ret == -EAGAIN)
+		got = gpt_get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT,
+						&page);
+	mmap_read_unlock(mm);
 	if (got != 1)
 		return;
 	gpt_sample_page(page, 1, s);
 	put_page(page);
+}
+
+/*
+ * The filesystem of a file-backed folio, or 0.  The folio lock keeps
+ * truncation, and with it inode eviction, away while we look.  fsdax
+ * folios need no lock: truncation waits for their pins to drop.
+ */
+static u64 gpt_folio_fs_magic(struct folio *folio, bool devmap)
+{
+	struct address_space *mapping;
+	u64 magic = 0;
+
+	if (!devmap)
+		folio_lock(folio);
+	mapping = READ_ONCE(folio->mapping);
+	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_ANON) &&
+	    mapping->host)
+		magic = mapping->host->i_sb->s_magic;
+	if (!devmap)
+		folio_unlock(folio);
+	return magic;
+}
+
+static u32 gpt_page_kind(struct page *page, u64 *magic)
+{
+	struct folio *folio = page_folio(page);
+
+	*magic = 0;
+	if (is_zero_page(page))
+		return GPT_KIND_ZERO;
+	if (is_zone_device_page(page)) {
+		*magic = gpt_folio_fs_magic(folio, true);
+		return *magic ? GPT_KIND_FSDAX : GPT_KIND_DEVMAP;
+	}
+	if (folio_test_anon(folio)) {
+		if (gpt_folio_test_ksm(folio))
+			return GPT_KIND_KSM;
+		return folio_test_large(folio) ? GPT_KIND_THP : GPT_KIND_ANON;
+	}
+	*magic = gpt_folio_fs_magic(folio, false);
+	if (folio_test_hugetlb(folio))
+		return GPT_KIND_HUGETLB;
+	if (*magic == TMPFS_MAGIC)
+		return GPT_KIND_SHMEM;
+	return *magic ? GPT_KIND_FILE : GPT_KIND_UNKNOWN;
+}
+
+/* QUERY's record of a held page; the hold's own pin is counted. */
+void gpt_page_record(struct page *page, struct gpt_page_record *rec)
+{
+	struct folio *folio = page_folio(page);
+	struct gpt_page_sample s;
+
+	gpt_sample_page(page, 0, &s);
+	memset(rec, 0, sizeof(*rec));
+	rec->pfn = s.pfn;
+	rec->refcount = s.refcount;
+	rec->pincount = s.pincount;
+	rec->order = s.order;
+	rec->flags = s.flags;
+	rec->mapcount = page_mapcount(page);
+	rec->kind = gpt_page_kind(page, &rec->fs_magic);
+	if (folio_is_longterm_pinnable(folio))
+		rec->flags |= GPT_PAGE_LONGTERM_PINNABLE;
+	if (folio_zonenum(folio) == ZONE_MOVABLE)
+		rec->flags |= GPT_PAGE_ZONE_MOVABLE;
+	if (folio_test_dirty(folio))
+		rec->flags |= GPT_PAGE_DIRTY;
 }

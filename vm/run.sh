@@ -15,7 +15,8 @@ rm -f "$out/console.log" "$out/results.raw" "$out/results.log" "$out/suite.t" "$
 # 1G of RAM, of which 256M at 512M and 128M at 768M become legacy pmem
 # (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for plain ext4.
 append="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
-append="$append memmap=256M!512M memmap=128M!768M gpt_mode=$mode"
+append="$append memmap=256M!512M memmap=128M!768M secretmem.enable=1"
+append="$append gpt_mode=$mode"
 
 start=$(date +%s)
 timeout --foreground -k 10 "$timeout_s" \

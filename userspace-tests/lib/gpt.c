@@ -25,6 +25,21 @@ int gpt_pin(int fd, struct gpt_pin *req)
 	return ioctl(fd, GPT_IOC_PIN, req) ? -errno : 0;
 }
 
+int gpt_unpin(int fd, struct gpt_unpin *req)
+{
+	return ioctl(fd, GPT_IOC_UNPIN, req) ? -errno : 0;
+}
+
+int gpt_query(int fd, struct gpt_query *req)
+{
+	return ioctl(fd, GPT_IOC_QUERY, req) ? -errno : 0;
+}
+
+int gpt_rw(int fd, struct gpt_rw *req, bool write)
+{
+	return ioctl(fd, write ? GPT_IOC_WRITE : GPT_IOC_READ, req) ? -errno : 0;
+}
+
 const struct gpt_path_info *gpt_path_by_name(const struct gpt_info *info,
 					     const char *name)
 {
@@ -50,6 +65,11 @@ const struct gpt_path_info *gpt_path_by_id(const struct gpt_info *info,
 static const char *const flag_names[] = {
 	[0] = "write",
 	[1] = "longterm",
+	[2] = "force",
+	[3] = "nofault",
+	[4] = "nowait",
+	[5] = "anon",
+	[16] = "hold",
 };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -129,6 +149,23 @@ static const struct {
 		"pin of a mapping without VM_READ (check_vma_flags)" },
 	[GPT_REASON_SHORT] = { "short",
 		"the path returned fewer pages than asked, without an errno" },
+	[GPT_REASON_UNLOCKED_LONGTERM] = { "unlocked-longterm",
+		"FOLL_LONGTERM on *_unlocked() would WARN (get_user_pages_unlocked, 6.1)" },
+	[GPT_REASON_FAST_FLAG] = { "fast-flag",
+		"GUP-fast would WARN on this flag (internal_get_user_pages_fast)" },
+	[GPT_REASON_NOT_IN_KERNEL] = { "not-in-kernel",
+		"the running kernel does not have this path" },
+	[GPT_REASON_SECRETMEM] = { "secretmem",
+		"memfd_secret() memory (check_vma_flags)" },
+	[GPT_REASON_NOFAULT] = { "nofault",
+		"no page there, and FOLL_NOFAULT forbids faulting one in" },
+	[GPT_REASON_ANON_ONLY] = { "anon-only",
+		"FOLL_ANON on a mapping that is not anonymous (check_vma_flags)" },
+	[GPT_REASON_NO_PROCESS] = { "no-process",
+		"the pid names no process with an mm" },
+	[GPT_REASON_HOLD_LIMIT] = { "hold-limit",
+		"this file would hold more than max_held_pages pages" },
+	[GPT_REASON_NO_HANDLE] = { "no-handle", "no held pin with that handle" },
 };
 
 const char *gpt_reason_name(uint32_t reason)
@@ -169,13 +206,29 @@ const char *gpt_errno_name(int err)
 void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		"present", "dma-pinned", "zero-page", "large", "devmap",
+		[0] = "present", [1] = "dma-pinned", [2] = "zero-page",
+		[3] = "large", [4] = "devmap", [5] = "lru", [6] = "active",
+		[7] = "referenced", [16] = "longterm-pinnable",
+		[17] = "zone-movable", [18] = "dirty",
 	};
 
 	buf[0] = '\0';
 	for (unsigned int bit = 0; bit < ARRAY_LEN(names); bit++)
-		if (flags & (1U << bit))
+		if ((flags & (1U << bit)) && names[bit])
 			list_add(buf, len, names[bit]);
 	if (!buf[0])
 		snprintf(buf, len, "not-present");
+}
+
+const char *gpt_page_kind_name(uint32_t kind)
+{
+	static const char *const names[] = {
+		[GPT_KIND_UNKNOWN] = "unknown", [GPT_KIND_ANON] = "anon",
+		[GPT_KIND_THP] = "thp", [GPT_KIND_KSM] = "ksm",
+		[GPT_KIND_FILE] = "file", [GPT_KIND_SHMEM] = "shmem",
+		[GPT_KIND_HUGETLB] = "hugetlb", [GPT_KIND_ZERO] = "zero-page",
+		[GPT_KIND_FSDAX] = "fsdax", [GPT_KIND_DEVMAP] = "devmap",
+	};
+
+	return kind < ARRAY_LEN(names) ? names[kind] : "?";
 }

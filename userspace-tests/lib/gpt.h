@@ -16,6 +16,9 @@
 int gpt_open(void);
 int gpt_get_info(int fd, struct gpt_info *info);
 int gpt_pin(int fd, struct gpt_pin *req);
+int gpt_unpin(int fd, struct gpt_unpin *req);
+int gpt_query(int fd, struct gpt_query *req);
+int gpt_rw(int fd, struct gpt_rw *req, bool write);
 
 /* Paths by short name or kernel function name, from INFO. */
 const struct gpt_path_info *gpt_path_by_name(const struct gpt_info *info,
@@ -35,17 +38,25 @@ const char *gpt_reason_text(uint32_t reason);
 /* "EOPNOTSUPP" for EOPNOTSUPP, "0" for 0, "E123" when unknown. */
 const char *gpt_errno_name(int err);
 
-/* GPT_SAMPLE_* as "present,dma-pinned". */
+/* GPT_SAMPLE_* and GPT_PAGE_* as "present,dma-pinned". */
 void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len);
+
+/* enum gpt_page_kind as "anon", "fsdax", ... */
+const char *gpt_page_kind_name(uint32_t kind);
 
 /* Memory to pin. */
 enum gpt_prefault { GPT_PREFAULT_WRITE, GPT_PREFAULT_READ, GPT_PREFAULT_NONE };
 
 struct gpt_mem {
-	void *addr;
+	void *addr;		/* what to pin */
 	size_t len;
+	void *base;		/* what to munmap (addr may be aligned up) */
+	size_t base_len;
 	int fd;			/* backing file, or -1 */
 };
+
+/* Touch every page of [addr, addr + len). */
+void gpt_prefault(void *addr, size_t len, enum gpt_prefault how);
 
 /*
  * @spec: "anon" (private anonymous) or "file:PATH" (created and sized to
@@ -62,5 +73,65 @@ struct gpt_pin_counters {
 };
 
 int gpt_pin_counters_read(struct gpt_pin_counters *c);
+
+/* Make sure at least @n default-size huge pages are reserved (root). */
+int gpt_hugepages_reserve(unsigned int n);
+
+/*
+ * Kinds of memory a driver meets, each mapped and touched the way
+ * gpt_kind_map() describes; the matrix runs every path over each.
+ */
+enum gpt_mem_kind {
+	GPT_MEM_ANON,		/* private anonymous, written */
+	GPT_MEM_ANON_THP,	/* private anonymous, MADV_HUGEPAGE, written */
+	GPT_MEM_SHARED_ANON,	/* MAP_SHARED|MAP_ANONYMOUS, written */
+	GPT_MEM_MEMFD,		/* memfd_create(), shared, written */
+	GPT_MEM_MEMFD_HUGETLB,	/* memfd_create(MFD_HUGETLB), shared, written */
+	GPT_MEM_TMPFS,		/* tmpfs file, shared, written */
+	GPT_MEM_EXT4_PRIVATE,	/* ext4 file, MAP_PRIVATE, only read */
+	GPT_MEM_EXT4_SHARED,	/* ext4 file, MAP_SHARED, written */
+	GPT_MEM_FSDAX_PRIVATE,	/* fsdax file, MAP_PRIVATE, only read */
+	GPT_MEM_FSDAX_COW,	/* fsdax file, MAP_PRIVATE, written: COW copies */
+	GPT_MEM_FSDAX_SHARED,	/* fsdax file, MAP_SHARED, written */
+	GPT_MEM_READ_ONLY,	/* ext4 file, PROT_READ, MAP_PRIVATE, read */
+	GPT_MEM_PROT_NONE,	/* private anonymous, PROT_NONE */
+	GPT_MEM_DEV_ZERO,	/* /dev/zero, MAP_PRIVATE, written */
+	GPT_MEM_SECRET,		/* memfd_secret(), shared, written */
+	GPT_MEM_ZERO_PAGE,	/* private anonymous, only read: the zero page */
+	GPT_MEM_UNFAULTED,	/* private anonymous, never touched */
+	GPT_MEM_UNMAPPED,	/* an address range with nothing mapped */
+	GPT_MEM_END
+};
+
+/* Where the file-backed kinds live. */
+struct gpt_dirs {
+	const char *fsdax;	/* ext4 -o dax */
+	const char *ext4;	/* ext4, dax=never */
+	const char *tmpfs;
+};
+
+const char *gpt_kind_name(enum gpt_mem_kind kind);
+int gpt_kind_by_name(const char *name);	/* -1 if none */
+/* Maps @pages pages of @kind; 0, or -errno (e.g. -ENOSYS, no memfd_secret). */
+int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
+		 size_t pages, struct gpt_mem *mem);
+
+/* One PIN request on fresh memory of one kind: a cell of the matrix. */
+struct gpt_cell_result {
+	int setup_err;		/* gpt_kind_map()'s -errno; nothing ran */
+	int ioctl_err;		/* PIN's -errno */
+	struct gpt_pin pin;	/* the request and its result */
+	struct gpt_pin_counters folded;	/* /proc/vmstat deltas across PIN */
+	int fold_err;		/* reading /proc/vmstat failed */
+};
+
+/*
+ * Maps @pages of @kind, sends @req (path, flags... as given; addr and
+ * nr_pages filled in) and unmaps.  With @fold, also measures the pin
+ * counters from /proc/vmstat around the ioctl.
+ */
+void gpt_cell_run(int fd, const struct gpt_dirs *dirs, enum gpt_mem_kind kind,
+		  size_t pages, const struct gpt_pin *req, bool fold,
+		  struct gpt_cell_result *res);
 
 #endif /* LIBGPT_H */

@@ -31,28 +31,26 @@ static int open_sized(const char *path, size_t len)
 	return fd;
 }
 
-int gpt_mem_map(const char *spec, size_t pages, bool shared,
-		enum gpt_prefault prefault, struct gpt_mem *mem)
+void gpt_prefault(void *addr, size_t len, enum gpt_prefault how)
 {
 	size_t ps = page_size();
-	int prot = PROT_READ | PROT_WRITE;
-	int flags, fd = -1;
-	void *addr;
 
-	mem->addr = NULL;
-	mem->len = pages * ps;
-	mem->fd = -1;
-	if (!strcmp(spec, "anon")) {
-		flags = MAP_PRIVATE | MAP_ANONYMOUS;
-	} else if (!strncmp(spec, "file:", 5)) {
-		fd = open_sized(spec + 5, mem->len);
-		if (fd < 0)
-			return fd;
-		flags = shared ? MAP_SHARED : MAP_PRIVATE;
-	} else {
-		return -EINVAL;
+	for (size_t off = 0; how != GPT_PREFAULT_NONE && off < len; off += ps) {
+		volatile char *p = (volatile char *)addr + off;
+
+		if (how == GPT_PREFAULT_WRITE)
+			*p = (char)(off / ps + 1);
+		else
+			(void)*p;
 	}
-	addr = mmap(NULL, mem->len, prot, flags, fd, 0);
+}
+
+/* mmap() @len bytes of @fd (or anonymous if -1) into @mem. */
+static int map_into(struct gpt_mem *mem, size_t len, int prot, int flags,
+		    int fd)
+{
+	void *addr = mmap(NULL, len, prot, flags, fd, 0);
+
 	if (addr == MAP_FAILED) {
 		int err = -errno;
 
@@ -60,27 +58,44 @@ int gpt_mem_map(const char *spec, size_t pages, bool shared,
 			close(fd);
 		return err;
 	}
-	mem->addr = addr;
+	mem->addr = mem->base = addr;
+	mem->len = mem->base_len = len;
 	mem->fd = fd;
-	for (size_t off = 0; prefault != GPT_PREFAULT_NONE && off < mem->len;
-	     off += ps) {
-		volatile char *p = (volatile char *)addr + off;
-
-		if (prefault == GPT_PREFAULT_WRITE)
-			*p = (char)(off / ps + 1);
-		else
-			(void)*p;
-	}
 	return 0;
+}
+
+int gpt_mem_map(const char *spec, size_t pages, bool shared,
+		enum gpt_prefault prefault, struct gpt_mem *mem)
+{
+	size_t len = pages * page_size();
+	int fd = -1, ret;
+
+	memset(mem, 0, sizeof(*mem));
+	mem->fd = -1;
+	if (!strcmp(spec, "anon")) {
+		ret = map_into(mem, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	} else if (!strncmp(spec, "file:", 5)) {
+		fd = open_sized(spec + 5, len);
+		if (fd < 0)
+			return fd;
+		ret = map_into(mem, len, PROT_READ | PROT_WRITE,
+			       shared ? MAP_SHARED : MAP_PRIVATE, fd);
+	} else {
+		return -EINVAL;
+	}
+	if (!ret)
+		gpt_prefault(mem->addr, mem->len, prefault);
+	return ret;
 }
 
 void gpt_mem_unmap(struct gpt_mem *mem)
 {
-	if (mem->addr)
-		munmap(mem->addr, mem->len);
+	if (mem->base)
+		munmap(mem->base, mem->base_len);
 	if (mem->fd >= 0)
 		close(mem->fd);
-	mem->addr = NULL;
+	memset(mem, 0, sizeof(*mem));
 	mem->fd = -1;
 }
 
@@ -108,4 +123,26 @@ int gpt_pin_counters_read(struct gpt_pin_counters *c)
 	}
 	fclose(f);
 	return found == 3 ? 0 : -ENOENT;
+}
+
+int gpt_hugepages_reserve(unsigned int n)
+{
+	const char *path = "/proc/sys/vm/nr_hugepages";
+	unsigned int have = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%u", &have) != 1)
+		have = 0;
+	fclose(f);
+	if (have >= n)
+		return 0;
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "%u\n", n);
+	if (fclose(f))
+		return -errno;
+	return 0;
 }

@@ -6,23 +6,50 @@
 #include <sys/utsname.h>
 #include "suite.h"
 
-/* What INFO must say about each path on Debian's 6.1. */
+#define W	GPT_FLAG_WRITE
+#define L	GPT_FLAG_LONGTERM
+#define F	GPT_FLAG_FORCE
+#define NF	GPT_FLAG_NOFAULT
+#define NW	GPT_FLAG_NOWAIT
+#define A	GPT_FLAG_ANON
+#define LONGTERM_BIT	1
+#define NOWAIT_BIT	4
+#define ANON_BIT	5
+
+/*
+ * What INFO must say about each path on Debian's 6.1: the flags it
+ * accepts, and why LONGTERM, NOWAIT and ANON are refused where they are.
+ */
 static const struct {
 	uint32_t path;
 	const char *name;
 	const char *function;
-	uint64_t flags;			/* accepted */
-	uint32_t longterm_reason;	/* flag_reason[LONGTERM bit] */
+	uint64_t flags;
+	uint32_t longterm_reason;
+	bool fast;		/* NOWAIT and ANON refused: fast-flag */
 } paths[] = {
 	{ GPT_PATH_GUP_FAST, "gup-fast", "get_user_pages_fast",
-	  GPT_FLAG_WRITE, GPT_REASON_GET_LONGTERM },
+	  W | F | NF, GPT_REASON_GET_LONGTERM, true },
 	{ GPT_PATH_PIN_FAST, "pin-fast", "pin_user_pages_fast",
-	  GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, GPT_REASON_NONE },
+	  W | L | F | NF, 0, true },
 	{ GPT_PATH_PIN, "pin", "pin_user_pages",
-	  GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, GPT_REASON_NONE },
+	  W | L | F | NF | NW | A, 0, false },
+	{ GPT_PATH_GUP, "gup", "get_user_pages",
+	  W | F | NF | NW | A, GPT_REASON_GET_LONGTERM, false },
+	/* 6.1's get_user_pages_fast_only() checks no flags: LONGTERM passes. */
+	{ GPT_PATH_GUP_FAST_ONLY, "gup-fast-only", "get_user_pages_fast_only",
+	  W | L | F | NF, 0, true },
+	{ GPT_PATH_GUP_UNLOCKED, "gup-unlocked", "get_user_pages_unlocked",
+	  W | F | NF | NW | A, GPT_REASON_UNLOCKED_LONGTERM, false },
+	{ GPT_PATH_GUP_REMOTE, "gup-remote", "get_user_pages_remote",
+	  W | F | NF | NW | A, GPT_REASON_GET_LONGTERM, false },
+	{ GPT_PATH_PIN_FAST_ONLY, "pin-fast-only", "pin_user_pages_fast_only",
+	  W | L | F | NF, 0, true },
+	{ GPT_PATH_PIN_UNLOCKED, "pin-unlocked", "pin_user_pages_unlocked",
+	  W | F | NF | NW | A, GPT_REASON_UNLOCKED_LONGTERM, false },
+	{ GPT_PATH_PIN_REMOTE, "pin-remote", "pin_user_pages_remote",
+	  W | L | F | NF | NW | A, 0, false },
 };
-
-#define LONGTERM_BIT 1
 
 static void test_info_header(const struct suite *s)
 {
@@ -61,10 +88,17 @@ static void test_info_paths(const struct suite *s)
 			tap_check_eq(&t, "longterm refusal reason",
 				     paths[i].longterm_reason,
 				     p->flag_reason[LONGTERM_BIT]);
+			tap_check_eq(&t, "nowait refusal reason",
+				     paths[i].fast ? GPT_REASON_FAST_FLAG : 0,
+				     p->flag_reason[NOWAIT_BIT]);
+			tap_check_eq(&t, "anon refusal reason",
+				     paths[i].fast ? GPT_REASON_FAST_FLAG : 0,
+				     p->flag_reason[ANON_BIT]);
 		}
-		tap_end(&t, "INFO lists %s (%s), longterm %s", paths[i].name,
+		tap_end(&t, "INFO lists %s (%s), longterm %s%s", paths[i].name,
 			paths[i].function, paths[i].longterm_reason ?
-			gpt_reason_name(paths[i].longterm_reason) : "accepted");
+			gpt_reason_name(paths[i].longterm_reason) : "accepted",
+			paths[i].fast ? ", nowait and anon fast-flag" : "");
 	}
 }
 
@@ -91,17 +125,17 @@ static void test_mounts(const struct suite *s)
 	struct tap_point t;
 
 	tap_begin(&t);
-	mount_options(s->fsdax_dir, opts, sizeof(opts));
+	mount_options(s->dirs.fsdax, opts, sizeof(opts));
 	tap_check(&t, !strncmp(opts, "ext4 ", 5) && strstr(opts, "dax=always"),
-		  "%s: \"%s\"", s->fsdax_dir, opts);
-	mount_options(s->ext4_dir, opts, sizeof(opts));
+		  "%s: \"%s\"", s->dirs.fsdax, opts);
+	mount_options(s->dirs.ext4, opts, sizeof(opts));
 	tap_check(&t, !strncmp(opts, "ext4 ", 5) && strstr(opts, "dax=never"),
-		  "%s: \"%s\"", s->ext4_dir, opts);
-	mount_options(s->tmpfs_dir, opts, sizeof(opts));
+		  "%s: \"%s\"", s->dirs.ext4, opts);
+	mount_options(s->dirs.tmpfs, opts, sizeof(opts));
 	tap_check(&t, !strncmp(opts, "tmpfs ", 6), "%s: \"%s\"",
-		  s->tmpfs_dir, opts);
+		  s->dirs.tmpfs, opts);
 	tap_end(&t, "rig: %s is ext4 dax=always, %s ext4 dax=never, %s tmpfs",
-		s->fsdax_dir, s->ext4_dir, s->tmpfs_dir);
+		s->dirs.fsdax, s->dirs.ext4, s->dirs.tmpfs);
 }
 
 void test_info(struct suite *s)

@@ -32,13 +32,13 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': s.fsdax_dir = optarg; break;
-		case 'e': s.ext4_dir = optarg; break;
-		case 't': s.tmpfs_dir = optarg; break;
+		case 'd': s.dirs.fsdax = optarg; break;
+		case 'e': s.dirs.ext4 = optarg; break;
+		case 't': s.dirs.tmpfs = optarg; break;
 		default: usage();
 		}
 	}
-	if (!s.fsdax_dir || !s.ext4_dir || !s.tmpfs_dir || optind != argc)
+	if (!s.dirs.fsdax || !s.dirs.ext4 || !s.dirs.tmpfs || optind != argc)
 		usage();
 
 	tap_begin(&t);
@@ -47,14 +47,21 @@ int main(int argc, char **argv)
 		err = gpt_get_info(s.fd, &s.info);
 		tap_check(&t, !err, "INFO: %s", strerror(-err));
 	}
-	tap_end(&t, "open %s and read INFO", GPT_DEVICE);
+	/* memfd-hugetlb needs huge pages; two 2 MiB pages are plenty. */
+	err = gpt_hugepages_reserve(2);
+	tap_check(&t, !err, "reserving huge pages: %s", strerror(-err));
+	tap_end(&t, "open %s, read INFO, reserve 2 huge pages", GPT_DEVICE);
 	if (t.failed) {
 		printf("Bail out! no usable %s\n", GPT_DEVICE);
 		return 1;
 	}
 
 	test_info(&s);
+	test_matrix(&s);
 	test_pin_cases(&s);
+	test_remote(&s);
+	test_holds(&s);
 	test_bad_input(&s);
+	test_bad_requests(&s);
 	return tap_finish();
 }

@@ -9,13 +9,15 @@
 struct suite {
 	int fd;				/* /dev/gup_test */
 	struct gpt_info info;
-	const char *fsdax_dir;		/* ext4 mounted -o dax */
-	const char *ext4_dir;		/* ext4 without dax */
-	const char *tmpfs_dir;
+	struct gpt_dirs dirs;
 };
 
 void test_info(struct suite *s);
+void test_matrix(struct suite *s);
 void test_pin_cases(struct suite *s);
+void test_remote(struct suite *s);
+void test_holds(struct suite *s);
 void test_bad_input(struct suite *s);
+void test_bad_requests(struct suite *s);
 
 #endif /* GPT_SUITE_H */

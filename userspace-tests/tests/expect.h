@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a PIN request is expected to do, and the one function that checks
+ * a measured cell against it.  Counts are not written per row: they follow
+ * from the outcome, the shape of the pinned folio and pin-or-get, by the
+ * model in expect.c.
+ */
+#ifndef GPT_EXPECT_H
+#define GPT_EXPECT_H
+
+#include "suite.h"
+
+enum outcome {
+	PINNED = 1,	/* all pinned: the pages that were mapped before */
+	PINNED_FRESH,	/* all pinned: pages GUP faulted in (COW copy, new) */
+	REFUSED,	/* GUP returned @err, nothing pinned */
+	NOTHING,	/* a fast-only path pinned 0 pages, no errno */
+	MODULE_REFUSED,	/* the module refused the request: ioctl @err */
+	NO_MEMORY,	/* the memory cannot be made here: setup @err */
+};
+
+enum shape {
+	SHAPE_OF_KIND = 0,	/* the kind's usual shape (kind_shape()) */
+	SMALL,			/* order-0 folio */
+	LARGE,			/* all pages in one large folio */
+	ZERO,			/* the shared zero page */
+	DEVMAP,			/* order-0 ZONE_DEVICE page (fsdax) */
+};
+
+struct expect {
+	enum outcome outcome;
+	int err;		/* REFUSED, MODULE_REFUSED, NO_MEMORY */
+	uint32_t reason;	/* GPT_REASON_* the result must carry */
+	enum shape shape;
+	int transient;		/* pins taken and dropped inside the call */
+	const char *why;	/* kernel function that decides; versions */
+};
+
+enum shape kind_shape(enum gpt_mem_kind kind);
+bool path_pins(uint32_t path);		/* FOLL_PIN rather than FOLL_GET */
+
+/* Checks @r against @e; @calls is the number of GUP calls expected. */
+void expect_check(struct tap_point *t, const struct expect *e,
+		  enum gpt_mem_kind kind, const struct gpt_cell_result *r,
+		  uint64_t calls);
+/* "pinned 16, refcount +1024, 16 vmstat pins", "GUP refuses EFAULT ..." */
+const char *expect_describe(const struct expect *e, enum gpt_mem_kind kind,
+			    uint32_t path, uint64_t pages);
+
+#endif /* GPT_EXPECT_H */

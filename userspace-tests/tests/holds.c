@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Held pins: PIN with GPT_FLAG_HOLD, QUERY, READ/WRITE through the pin,
+ * UNPIN, the per-file cap, and release on close() and on process exit.
+ * Also what a device sees after fork(): a FOLL_PIN page stays the
+ * parent's, a FOLL_GET page does not (the COW selftests' question).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "expect.h"
+
+#define NPAGES		16
+#define EXT4_MAGIC	0xef53
+#define TMPFS_MAGIC	0x01021994
+#define HUGETLB_MAGIC	0x958458f6
+#define MAX_HELD_PARAM	"/sys/module/gup_pin_test/parameters/max_held_pages"
+
+static int hold(int fd, void *addr, size_t pages, uint32_t path,
+		uint64_t flags, struct gpt_pin *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->addr = (uintptr_t)addr;
+	req->nr_pages = pages;
+	req->path = path;
+	req->flags = flags | GPT_FLAG_HOLD;
+	return gpt_pin(fd, req);
+}
+
+static int unpin(int fd, uint64_t handle, uint64_t flags, struct gpt_unpin *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->handle = handle;
+	u->flags = flags;
+	return gpt_unpin(fd, u);
+}
+
+static int query(int fd, uint64_t handle, struct gpt_page_record *recs,
+		 uint32_t max, struct gpt_query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->handle = handle;
+	q->records = (uintptr_t)recs;
+	q->max_records = max;
+	return gpt_query(fd, q);
+}
+
+static int rw(int fd, uint64_t handle, uint64_t index, void *buf, uint32_t len,
+	      bool write)
+{
+	struct gpt_rw req = { 0 };
+
+	req.handle = handle;
+	req.index = index;
+	req.buf = (uintptr_t)buf;
+	req.len = len;
+	return gpt_rw(fd, &req, write);
+}
+
+/* The refcount of the page at @addr now, as PIN's "before" sample says. */
+static int64_t refcount_now(int fd, void *addr)
+{
+	struct gpt_pin req = { 0 };
+
+	req.addr = (uintptr_t)addr;
+	req.nr_pages = 1;
+	req.path = GPT_PATH_GUP_FAST_ONLY;
+	if (gpt_pin(fd, &req))
+		return -1;
+	return req.before.refcount;
+}
+
+static void check_counters(struct tap_point *t, const struct gpt_pin_counters *c0,
+			   int64_t acquired, int64_t released)
+{
+	struct gpt_pin_counters c1;
+
+	if (!tap_check(t, gpt_pin_counters_read(&c1) == 0, "reading /proc/vmstat"))
+		return;
+	tap_check_eq(t, "/proc/vmstat acquired delta", acquired,
+		     c1.acquired - c0->acquired);
+	tap_check_eq(t, "/proc/vmstat released delta", released,
+		     c1.released - c0->released);
+}
+
+/* PIN+HOLD, QUERY every page, UNPIN: counts move only at the ends. */
+static void test_lifecycle(struct suite *s)
+{
+	struct gpt_page_record recs[NPAGES + 1];
+	struct gpt_pin_counters c0;
+	struct gpt_unpin u;
+	struct gpt_query q;
+	struct gpt_pin req;
+	struct gpt_mem mem;
+	struct tap_point t;
+	int64_t before;
+
+	tap_begin(&t);
+	if (!tap_check(&t, !gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE,
+					&mem), "mapping"))
+		goto out;
+	before = refcount_now(s->fd, mem.addr);
+	gpt_pin_counters_read(&c0);
+	tap_check_eq(&t, "PIN errno", 0, hold(s->fd, mem.addr, NPAGES,
+					      GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, &req));
+	tap_check(&t, req.handle != 0, "no handle");
+	tap_check_eq(&t, "pinned", NPAGES, (int64_t)req.pinned);
+	tap_check_eq(&t, "vmstat acquired while held", NPAGES,
+		     req.vmstat_after.acquired);
+	tap_check_eq(&t, "vmstat released while held", 0, req.vmstat_after.released);
+	check_counters(&t, &c0, NPAGES, 0);
+
+	tap_check_eq(&t, "QUERY errno", 0,
+		     query(s->fd, req.handle, recs, NPAGES + 1, &q));
+	tap_check_eq(&t, "QUERY nr_pages", NPAGES, (int64_t)q.nr_pages);
+	tap_check_eq(&t, "QUERY nr_records", NPAGES, (int64_t)q.nr_records);
+	tap_check_eq(&t, "QUERY path", GPT_PATH_PIN_FAST, q.path);
+	tap_check(&t, q.addr == (uintptr_t)mem.addr, "QUERY addr");
+	for (unsigned int i = 0; i < q.nr_records && i < NPAGES; i++) {
+		tap_check(&t, recs[i].kind == GPT_KIND_ANON, "page %u kind %s", i,
+			  gpt_page_kind_name(recs[i].kind));
+		tap_check(&t, (recs[i].flags & GPT_SAMPLE_DMA_PINNED) &&
+			  (recs[i].flags & GPT_PAGE_LONGTERM_PINNABLE) &&
+			  !(recs[i].flags & GPT_PAGE_ZONE_MOVABLE),
+			  "page %u flags %#x", i, recs[i].flags);
+		tap_check_eq(&t, "mapcount", 1, recs[i].mapcount);
+	}
+	tap_check_eq(&t, "first page refcount while held", before + 1024,
+		     recs[0].refcount);
+
+	gpt_pin_counters_read(&c0);
+	tap_check_eq(&t, "UNPIN errno", 0, unpin(s->fd, req.handle, 0, &u));
+	tap_check_eq(&t, "UNPIN released", NPAGES, (int64_t)u.released);
+	tap_check_eq(&t, "UNPIN vmstat released", NPAGES, u.vmstat.released);
+	check_counters(&t, &c0, 0, NPAGES);
+	tap_check_eq(&t, "refcount after UNPIN", before,
+		     refcount_now(s->fd, mem.addr));
+	tap_check_eq(&t, "second UNPIN errno", -ENOENT,
+		     unpin(s->fd, req.handle, 0, &u));
+	tap_check_eq(&t, "second UNPIN reason", GPT_REASON_NO_HANDLE, u.reason);
+	tap_check_eq(&t, "QUERY after UNPIN", -ENOENT,
+		     query(s->fd, req.handle, recs, 1, &q));
+	gpt_mem_unmap(&mem);
+out:
+	tap_end(&t, "hold: PIN+HOLD pins 16, QUERY sees 16 pinned anon pages, UNPIN gives them back");
+}
+
+/* Several holds in one file, released in any order. */
+static void test_several(struct suite *s)
+{
+	struct gpt_page_record rec;
+	struct gpt_mem a, b;
+	struct gpt_pin ra, rb;
+	struct gpt_unpin u;
+	struct gpt_query q;
+	struct tap_point t;
+
+	tap_begin(&t);
+	gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &a);
+	gpt_mem_map("anon", 8, false, GPT_PREFAULT_WRITE, &b);
+	tap_check_eq(&t, "PIN a", 0, hold(s->fd, a.addr, 4, GPT_PATH_PIN, 0, &ra));
+	tap_check_eq(&t, "PIN b", 0, hold(s->fd, b.addr, 8, GPT_PATH_GUP, 0, &rb));
+	tap_check(&t, ra.handle && rb.handle && ra.handle != rb.handle,
+		  "handles %llu and %llu", (unsigned long long)ra.handle,
+		  (unsigned long long)rb.handle);
+	tap_check_eq(&t, "QUERY a", 0, query(s->fd, ra.handle, &rec, 1, &q));
+	tap_check_eq(&t, "a nr_pages", 4, (int64_t)q.nr_pages);
+	tap_check_eq(&t, "QUERY b", 0, query(s->fd, rb.handle, &rec, 1, &q));
+	tap_check_eq(&t, "b nr_pages", 8, (int64_t)q.nr_pages);
+	tap_check(&t, !(rec.flags & GPT_SAMPLE_DMA_PINNED),
+		  "FOLL_GET page looks pinned");
+	tap_check_eq(&t, "UNPIN b", 0, unpin(s->fd, rb.handle, 0, &u));
+	tap_check_eq(&t, "b released", 8, (int64_t)u.released);
+	tap_check_eq(&t, "b vmstat released", 0, u.vmstat.released);
+	tap_check_eq(&t, "QUERY a after b", 0, query(s->fd, ra.handle, &rec, 1, &q));
+	tap_check_eq(&t, "UNPIN a", 0, unpin(s->fd, ra.handle, GPT_UNPIN_DIRTY, &u));
+	tap_check_eq(&t, "a vmstat released", 4, u.vmstat.released);
+	gpt_mem_unmap(&a);
+	gpt_mem_unmap(&b);
+	tap_end(&t, "hold: two holds in one file (pin and get), released out of order");
+}
+
+/* close() and process exit give back every held page. */
+static void test_release_on_close(struct suite *s)
+{
+	struct gpt_pin_counters c0;
+	struct gpt_mem mem;
+	struct gpt_pin req;
+	struct tap_point t;
+	int64_t before;
+	int fd, status = -1;
+	pid_t pid;
+
+	tap_begin(&t);
+	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	before = refcount_now(s->fd, mem.addr);
+	gpt_pin_counters_read(&c0);
+	fd = gpt_open();
+	tap_check_eq(&t, "PIN 1", 0, hold(fd, mem.addr, NPAGES, GPT_PATH_PIN, 0, &req));
+	tap_check_eq(&t, "PIN 2", 0, hold(fd, mem.addr, NPAGES, GPT_PATH_PIN_FAST,
+					    GPT_FLAG_LONGTERM, &req));
+	check_counters(&t, &c0, 2 * NPAGES, 0);
+	tap_check_eq(&t, "refcount with two holds", before + 2048,
+		     refcount_now(s->fd, mem.addr));
+	close(fd);
+	check_counters(&t, &c0, 2 * NPAGES, 2 * NPAGES);
+	tap_check_eq(&t, "refcount after close", before, refcount_now(s->fd, mem.addr));
+	tap_end(&t, "hold: close() releases every hold of the file");
+
+	tap_begin(&t);
+	gpt_pin_counters_read(&c0);
+	pid = fork();
+	if (pid == 0) {
+		int cfd = gpt_open();
+
+		/* Hold the inherited mapping's pages, then exit holding them. */
+		_exit(cfd < 0 || hold(cfd, mem.addr, NPAGES, GPT_PATH_PIN_FAST,
+				      GPT_FLAG_WRITE, &req) || req.pinned != NPAGES);
+	}
+	waitpid(pid, &status, 0);
+	tap_check(&t, WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "child could not hold its pages (status %#x)", status);
+	check_counters(&t, &c0, NPAGES, NPAGES);
+	tap_check_eq(&t, "refcount after the child", before,
+		     refcount_now(s->fd, mem.addr));
+	gpt_mem_unmap(&mem);
+	tap_end(&t, "hold: a process that exits holding pins leaks nothing");
+}
+
+static int write_param(const char *path, unsigned int v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%u\n", v);
+	return fclose(f) ? -errno : 0;
+}
+
+static unsigned int read_param(const char *path)
+{
+	unsigned int v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+/* The per-file cap: ENOSPC past max_held_pages, fine again after UNPIN. */
+static void test_cap(struct suite *s)
+{
+	unsigned int saved = read_param(MAX_HELD_PARAM);
+	struct gpt_pin a, b, c;
+	struct gpt_mem mem;
+	struct gpt_unpin u;
+	struct tap_point t;
+
+	tap_begin(&t);
+	tap_check(&t, saved > 0, "cannot read %s", MAX_HELD_PARAM);
+	tap_check_eq(&t, "setting max_held_pages", 0, write_param(MAX_HELD_PARAM, 24));
+	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	tap_check_eq(&t, "first hold", 0, hold(s->fd, mem.addr, NPAGES,
+					       GPT_PATH_PIN_FAST, 0, &a));
+	tap_check_eq(&t, "second hold errno", -ENOSPC,
+		     hold(s->fd, mem.addr, NPAGES, GPT_PATH_PIN_FAST, 0, &b));
+	tap_check_eq(&t, "second hold reason", GPT_REASON_HOLD_LIMIT, b.reason);
+	memset(&c, 0, sizeof(c));
+	c.addr = (uintptr_t)mem.addr;
+	c.nr_pages = NPAGES;
+	c.path = GPT_PATH_PIN_FAST;
+	tap_check_eq(&t, "a PIN without HOLD still works", 0, gpt_pin(s->fd, &c));
+	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, a.handle, 0, &u));
+	tap_check_eq(&t, "hold after UNPIN", 0, hold(s->fd, mem.addr, NPAGES,
+						     GPT_PATH_PIN_FAST, 0, &b));
+	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, b.handle, 0, &u));
+	write_param(MAX_HELD_PARAM, saved);
+	gpt_mem_unmap(&mem);
+	tap_end(&t, "hold: max_held_pages=24 allows one hold of 16, the next gets ENOSPC (hold-limit)");
+}
+
+/* What QUERY says each kind of page is. */
+static const struct {
+	enum gpt_mem_kind kind;
+	uint32_t path;
+	uint32_t page_kind;
+	uint64_t magic;
+	uint32_t order;
+	uint32_t flags;		/* must be set */
+} query_kinds[] = {
+	{ GPT_MEM_ANON, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, GPT_SAMPLE_DMA_PINNED },
+	{ GPT_MEM_ANON_THP, GPT_PATH_PIN, GPT_KIND_THP, 0, 9,
+	  GPT_SAMPLE_DMA_PINNED | GPT_SAMPLE_LARGE },
+	{ GPT_MEM_SHARED_ANON, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
+	{ GPT_MEM_MEMFD, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
+	{ GPT_MEM_MEMFD_HUGETLB, GPT_PATH_PIN, GPT_KIND_HUGETLB, HUGETLB_MAGIC, 9,
+	  GPT_SAMPLE_LARGE },
+	{ GPT_MEM_TMPFS, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
+	{ GPT_MEM_EXT4_SHARED, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0,
+	  GPT_PAGE_DIRTY },
+	{ GPT_MEM_EXT4_PRIVATE, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0, 0 },
+	{ GPT_MEM_FSDAX_SHARED, GPT_PATH_PIN, GPT_KIND_FSDAX, EXT4_MAGIC, 0,
+	  GPT_SAMPLE_DEVMAP },
+	{ GPT_MEM_FSDAX_COW, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, 0 },
+	{ GPT_MEM_ZERO_PAGE, GPT_PATH_PIN, GPT_KIND_ZERO, 0, 0, GPT_SAMPLE_ZERO_PAGE },
+	{ GPT_MEM_DEV_ZERO, GPT_PATH_GUP, GPT_KIND_ANON, 0, 0, 0 },
+};
+
+static void test_query_kinds(struct suite *s)
+{
+	for (size_t i = 0; i < sizeof(query_kinds) / sizeof(query_kinds[0]); i++) {
+		struct gpt_page_record rec = { 0 };
+		struct gpt_unpin u;
+		struct gpt_query q;
+		struct gpt_pin req;
+		struct gpt_mem mem;
+		struct tap_point t;
+		int err;
+
+		tap_begin(&t);
+		err = gpt_kind_map(query_kinds[i].kind, &s->dirs, NPAGES, &mem);
+		if (!tap_check(&t, !err, "mapping: %s", gpt_errno_name(-err)))
+			goto next;
+		tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, NPAGES,
+						query_kinds[i].path, 0, &req));
+		tap_check_eq(&t, "QUERY", 0, query(s->fd, req.handle, &rec, 1, &q));
+		tap_check(&t, rec.kind == query_kinds[i].page_kind, "kind %s",
+			  gpt_page_kind_name(rec.kind));
+		tap_check(&t, rec.fs_magic == query_kinds[i].magic, "fs_magic %#llx",
+			  (unsigned long long)rec.fs_magic);
+		tap_check_eq(&t, "order", query_kinds[i].order, rec.order);
+		tap_check(&t, (rec.flags & query_kinds[i].flags) == query_kinds[i].flags,
+			  "flags %#x", rec.flags);
+		unpin(s->fd, req.handle, 0, &u);
+next:
+		gpt_mem_unmap(&mem);
+		tap_end(&t, "query: %s page is %s, fs magic %#llx, order %u",
+			gpt_kind_name(query_kinds[i].kind),
+			gpt_page_kind_name(query_kinds[i].page_kind),
+			(unsigned long long)query_kinds[i].magic, query_kinds[i].order);
+	}
+}
+
+/* READ and WRITE through a held pin see what the process sees. */
+static void test_rw(struct suite *s)
+{
+	struct gpt_mem mem;
+	struct gpt_pin req, ro;
+	struct gpt_unpin u;
+	struct tap_point t;
+	char buf[16];
+
+	tap_begin(&t);
+	gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &mem);
+	memcpy((char *)mem.addr + 4096 + 100, "from the cpu", 13);
+	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 2, GPT_PATH_PIN_FAST,
+					GPT_FLAG_WRITE, &req));
+	tap_check_eq(&t, "READ", 0, rw(s->fd, req.handle, 1, buf, 1, false));
+	tap_check_eq(&t, "READ at offset 0 of page 1: the prefault's mark", 2, buf[0]);
+	{
+		struct gpt_rw r = { .handle = req.handle, .index = 1,
+				    .buf = (uintptr_t)buf, .offset = 100, .len = 13 };
+
+		tap_check_eq(&t, "READ at 100", 0, gpt_rw(s->fd, &r, false));
+		tap_check(&t, !strcmp(buf, "from the cpu"), "READ: \"%s\"", buf);
+		memcpy(buf, "from a device", 14);
+		r.len = 14;
+		tap_check_eq(&t, "WRITE at 100", 0, gpt_rw(s->fd, &r, true));
+		tap_check(&t, !strcmp((char *)mem.addr + 4096 + 100, "from a device"),
+			  "the process sees \"%s\"", (char *)mem.addr + 4096 + 100);
+		r.offset = 4090;
+		r.len = 7;
+		tap_check_eq(&t, "READ past the page", -EINVAL, gpt_rw(s->fd, &r, false));
+		r.offset = 0;
+		r.index = 2;
+		tap_check_eq(&t, "READ past the hold", -EINVAL, gpt_rw(s->fd, &r, false));
+		r.index = 0;
+		r.handle = 0;
+		tap_check_eq(&t, "READ of no handle", -ENOENT, gpt_rw(s->fd, &r, false));
+		tap_check_eq(&t, "its reason", GPT_REASON_NO_HANDLE, r.reason);
+	}
+	tap_check_eq(&t, "read-only PIN", 0, hold(s->fd, mem.addr, 1, GPT_PATH_PIN,
+						  0, &ro));
+	tap_check_eq(&t, "WRITE through a read-only pin", -EINVAL,
+		     rw(s->fd, ro.handle, 0, buf, 4, true));
+	unpin(s->fd, ro.handle, 0, &u);
+	unpin(s->fd, req.handle, GPT_UNPIN_DIRTY, &u);
+	gpt_mem_unmap(&mem);
+	tap_end(&t, "rw: READ and WRITE through a held pin match the process's view");
+}
+
+/*
+ * Hold a page, fork, let the child write its copy, then write the
+ * parent's: does the held page follow the parent?  FOLL_PIN: yes, fork()
+ * copies pinned anonymous pages for the child at once
+ * (page_try_dup_anon_rmap() fails on folio_maybe_dma_pinned()).  FOLL_GET:
+ * no, the page is shared at fork, and the parent's write COWs it away
+ * from the held page (do_wp_page(): refcount > 1).
+ */
+static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
+		      bool follows_parent)
+{
+	const struct gpt_path_info *p = gpt_path_by_id(&s->info, path);
+	struct gpt_mem mem;
+	struct gpt_pin req;
+	struct gpt_unpin u;
+	struct tap_point t;
+	char buf[8] = "";
+	int status = -1;
+	pid_t pid;
+
+	tap_begin(&t);
+	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
+	strcpy(mem.addr, "parent");
+	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 1, path, flags, &req));
+	pid = fork();
+	if (pid == 0) {
+		strcpy(mem.addr, "child");
+		_exit(strcmp(mem.addr, "child") != 0);
+	}
+	waitpid(pid, &status, 0);
+	tap_check(&t, WIFEXITED(status) && !WEXITSTATUS(status), "child failed");
+	tap_check_eq(&t, "READ after the child wrote", 0,
+		     rw(s->fd, req.handle, 0, buf, 7, false));
+	tap_check(&t, !strcmp(buf, "parent"), "the held page says \"%s\"", buf);
+	strcpy(mem.addr, "PARENT");
+	tap_check_eq(&t, "READ after the parent wrote", 0,
+		     rw(s->fd, req.handle, 0, buf, 7, false));
+	tap_check(&t, !strcmp(buf, follows_parent ? "PARENT" : "parent"),
+		  "the held page says \"%s\"", buf);
+	unpin(s->fd, req.handle, 0, &u);
+	gpt_mem_unmap(&mem);
+	tap_end(&t, "fork: %s %s pin, child and parent write: the held page %s",
+		p ? p->function : "?", flags & GPT_FLAG_WRITE ? "R/W" : "R/O",
+		follows_parent ? "stays the parent's" : "is left behind by the parent's COW");
+}
+
+void test_holds(struct suite *s)
+{
+	test_lifecycle(s);
+	test_several(s);
+	test_release_on_close(s);
+	test_cap(s);
+	test_query_kinds(s);
+	test_rw(s);
+	test_fork(s, GPT_PATH_PIN_FAST, 0, true);
+	test_fork(s, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, true);
+	test_fork(s, GPT_PATH_PIN, GPT_FLAG_LONGTERM, true);
+	test_fork(s, GPT_PATH_GUP_FAST, 0, false);
+	test_fork(s, GPT_PATH_GUP_FAST, GPT_FLAG_WRITE, false);
+}
