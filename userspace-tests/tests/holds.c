@@ -442,6 +442,61 @@ static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
 		follows_parent ? "stays the parent's" : "is left behind by the parent's COW");
 }
 
+static int ksm_set(const char *knob, unsigned int v)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/ksm/%s", knob);
+	return write_param(path, v);
+}
+
+/*
+ * KSM: two identical MADV_MERGEABLE pages merged by ksmd.  FOLL_GET holds
+ * the KSM page itself; FOLL_PIN, even read-only, must not pin a page it
+ * cannot own exclusively: gup_must_unshare() makes GUP unshare it first,
+ * so the pin lands on a fresh anonymous copy.
+ */
+static void test_ksm(struct suite *s)
+{
+	struct gpt_page_record get_rec = { 0 }, pin_rec = { 0 };
+	struct gpt_pin get, pin;
+	struct gpt_unpin u;
+	struct gpt_query q;
+	struct gpt_mem mem;
+	struct tap_point t;
+	int tries;
+
+	tap_begin(&t);
+	gpt_mem_map("anon", 2, false, GPT_PREFAULT_NONE, &mem);
+	memset(mem.addr, 0x77, mem.len);
+	tap_check_eq(&t, "MADV_MERGEABLE", 0,
+		     madvise(mem.addr, mem.len, MADV_MERGEABLE) ? -errno : 0);
+	tap_check_eq(&t, "ksm pages_to_scan", 0, ksm_set("pages_to_scan", 1000));
+	tap_check_eq(&t, "ksm sleep_millisecs", 0, ksm_set("sleep_millisecs", 1));
+	tap_check_eq(&t, "ksm run", 0, ksm_set("run", 1));
+	/* ksmd needs two passes to merge; allow it up to ten seconds. */
+	for (tries = 0; tries < 1000; tries++) {
+		if (read_param("/sys/kernel/mm/ksm/pages_shared") >= 1)
+			break;
+		usleep(10000);
+	}
+	tap_check(&t, tries < 1000, "ksmd merged nothing in 10 s");
+	tap_check_eq(&t, "gup hold", 0, hold(s->fd, mem.addr, 1, GPT_PATH_GUP, 0, &get));
+	tap_check_eq(&t, "QUERY", 0, query(s->fd, get.handle, &get_rec, 1, &q));
+	tap_check(&t, get_rec.kind == GPT_KIND_KSM, "FOLL_GET page kind %s",
+		  gpt_page_kind_name(get_rec.kind));
+	tap_check_eq(&t, "pin hold", 0, hold(s->fd, mem.addr, 1, GPT_PATH_PIN, 0, &pin));
+	tap_check_eq(&t, "QUERY", 0, query(s->fd, pin.handle, &pin_rec, 1, &q));
+	tap_check(&t, pin_rec.kind == GPT_KIND_ANON, "FOLL_PIN page kind %s",
+		  gpt_page_kind_name(pin_rec.kind));
+	tap_check(&t, pin_rec.pfn != get_rec.pfn, "FOLL_PIN pinned the KSM page");
+	unpin(s->fd, pin.handle, 0, &u);
+	unpin(s->fd, get.handle, 0, &u);
+	ksm_set("run", 2);	/* unmerge everything, stop ksmd */
+	gpt_mem_unmap(&mem);
+	tap_end(&t, "ksm: FOLL_GET holds the KSM page; a read-only FOLL_PIN unshares it first (gup_must_unshare())");
+}
+
 void test_holds(struct suite *s)
 {
 	test_lifecycle(s);
@@ -449,6 +504,7 @@ void test_holds(struct suite *s)
 	test_release_on_close(s);
 	test_cap(s);
 	test_query_kinds(s);
+	test_ksm(s);
 	test_rw(s);
 	test_fork(s, GPT_PATH_PIN_FAST, 0, true);
 	test_fork(s, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, true);
