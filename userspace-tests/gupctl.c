@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * gupctl: ad-hoc experiments with /dev/gup_test.
- *
- *   gupctl [--json] info
- *   gupctl [--json] pin --path NAME [--write] [--longterm]
- *          [--mem anon|file:PATH] [--pages N] [--per-call N]
- *          [--private] [--prefault write|read|none]
+ * gupctl: ad-hoc experiments with /dev/gup_test.  See usage() and the
+ * README.  Held pins belong to the open file, so they live as long as one
+ * gupctl process: "pin --hold" shows and releases them in one go, and
+ * "session" keeps them across commands read from standard input.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,37 +13,70 @@
 #include <string.h>
 #include "gpt.h"
 
+#define MAX_HOLDS	64
+#define MAX_ARGS	32
+
 static bool json;
+static int dev = -1;
+static struct gpt_info info;
+
+/* Mappings behind the holds of a session, unmapped at UNPIN. */
+static struct {
+	uint64_t handle;
+	struct gpt_mem mem;
+} holds[MAX_HOLDS];
 
 static void usage(void)
 {
-	fputs("usage: gupctl [--json] info\n"
-	      "       gupctl [--json] pin --path NAME [--write] [--longterm]\n"
-	      "              [--mem anon|file:PATH] [--pages N] [--per-call N]\n"
-	      "              [--private] [--prefault write|read|none]\n"
-	      "NAME: a path's short name or kernel function (see gupctl info)\n",
+	fputs("usage: gupctl [--json] COMMAND ...\n"
+	      "  info                    paths and flags this module supports here\n"
+	      "  pin --path NAME [--write] [--longterm] [--force] [--nofault]\n"
+	      "      [--nowait] [--anon] [--mem anon|file:PATH|kind:KIND]\n"
+	      "      [--pages N] [--per-call N] [--private]\n"
+	      "      [--prefault write|read|none] [--pid PID --addr ADDR]\n"
+	      "      [--hold [--dirty] [--wait]]\n"
+	      "                          pin, report, release (--hold: query the\n"
+	      "                          held pages first; --wait: until Enter)\n"
+	      "  query HANDLE            per-page records of a held pin (session)\n"
+	      "  unpin HANDLE [--dirty]  release a held pin (session)\n"
+	      "  matrix [--fsdax DIR] [--ext4 DIR] [--tmpfs DIR] [--pages N]\n"
+	      "                          every kind of memory x every path\n"
+	      "  session                 read these commands from standard input\n"
+	      "NAME: a path's short name or kernel function (gupctl info);\n"
+	      "KIND: a matrix memory kind (anon, anon-thp, memfd, fsdax-shared...)\n",
 	      stderr);
-	exit(2);
 }
 
-static int open_info(struct gpt_info *info)
+/* Opens the device and reads INFO once; exits if there is no module. */
+static void open_dev(void)
 {
-	int fd = gpt_open(), err;
+	int err;
 
-	if (fd < 0) {
+	if (dev >= 0)
+		return;
+	dev = gpt_open();
+	if (dev < 0) {
 		fprintf(stderr, "gupctl: %s: %s (is gup_pin_test.ko loaded?)\n",
-			GPT_DEVICE, strerror(-fd));
+			GPT_DEVICE, strerror(-dev));
 		exit(1);
 	}
-	err = gpt_get_info(fd, info);
+	err = gpt_get_info(dev, &info);
 	if (err) {
 		fprintf(stderr, "gupctl: INFO: %s\n", strerror(-err));
 		exit(1);
 	}
-	return fd;
 }
 
-/* Flags a path refuses, as "longterm: get-longterm". */
+static bool parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return !errno && *s && !*end;
+}
+
+/* Flags a path refuses, with the reason, in @fmt's shape. */
 static void refused_list(const struct gpt_path_info *p, char *buf, size_t len,
 			 const char *fmt)
 {
@@ -63,12 +94,11 @@ static void refused_list(const struct gpt_path_info *p, char *buf, size_t len,
 
 static int cmd_info(void)
 {
-	struct gpt_info info;
 	char flags[128], refused[256];
 
-	open_info(&info);
+	open_dev();
+	gpt_flags_format(info.flags, flags, sizeof(flags));
 	if (json) {
-		gpt_flags_format(info.flags, flags, sizeof(flags));
 		printf("{\"uapi_version\": %u, \"release\": \"%s\", "
 		       "\"module_version\": \"%s\", \"flags\": \"%s\", \"paths\": [",
 		       info.uapi_version, info.release, info.module_version, flags);
@@ -76,8 +106,7 @@ static int cmd_info(void)
 			const struct gpt_path_info *p = &info.paths[i];
 
 			gpt_flags_format(p->flags, flags, sizeof(flags));
-			refused_list(p, refused, sizeof(refused),
-				     "%s\"%s\": \"%s\"");
+			refused_list(p, refused, sizeof(refused), "%s\"%s\": \"%s\"");
 			printf("%s{\"id\": %u, \"name\": \"%s\", \"function\": \"%s\", "
 			       "\"usable\": %s, \"reason\": \"%s\", \"flags\": \"%s\", "
 			       "\"refused_flags\": {%s}}",
@@ -88,19 +117,18 @@ static int cmd_info(void)
 		printf("]}\n");
 		return 0;
 	}
-	gpt_flags_format(info.flags, flags, sizeof(flags));
 	printf("module   gup_pin_test %s, uapi %u\n", info.module_version,
 	       info.uapi_version);
 	printf("kernel   %s\n", info.release);
 	printf("flags    %s\n\n", flags);
-	printf("%-10s %-22s %-8s %-16s %s\n", "PATH", "FUNCTION", "USABLE",
+	printf("%-14s %-25s %-7s %-41s %s\n", "PATH", "FUNCTION", "USABLE",
 	       "FLAGS", "REFUSED FLAGS (REASON)");
 	for (uint32_t i = 0; i < info.nr_paths && i < GPT_MAX_PATHS; i++) {
 		const struct gpt_path_info *p = &info.paths[i];
 
 		gpt_flags_format(p->flags, flags, sizeof(flags));
 		refused_list(p, refused, sizeof(refused), "%s%s (%s)");
-		printf("%-10s %-22s %-8s %-16s %s\n", p->name, p->function,
+		printf("%-14s %-25s %-7s %-41s %s\n", p->name, p->function,
 		       p->reason ? gpt_reason_name(p->reason) : "yes", flags,
 		       refused[0] ? refused : "-");
 	}
@@ -109,7 +137,7 @@ static int cmd_info(void)
 
 static void sample_json(const char *name, const struct gpt_page_sample *s)
 {
-	char flags[128];
+	char flags[160];
 
 	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
 	printf("\"%s\": {\"pfn\": %" PRIu64 ", \"refcount\": %" PRId64
@@ -119,45 +147,45 @@ static void sample_json(const char *name, const struct gpt_page_sample *s)
 }
 
 static void sample_row(const char *name, const struct gpt_page_sample *s,
-		       const struct gpt_page_sample *before)
+		       const struct gpt_page_sample *base)
 {
-	char flags[128], delta[32] = "";
+	char flags[160], delta[32] = "", pincount[24] = "-";
 
-	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
 	if (!(s->flags & GPT_SAMPLE_PRESENT)) {
-		printf("  %-8s %-10s\n", name, "-");
+		printf("  %-8s %s\n", name, "-");
 		return;
 	}
-	if (s != before && (before->flags & GPT_SAMPLE_PRESENT))
+	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
+	if (base && (base->flags & GPT_SAMPLE_PRESENT) && base->pfn == s->pfn)
 		snprintf(delta, sizeof(delta), "(%+" PRId64 ")",
-			 (int64_t)(s->refcount - before->refcount));
+			 (int64_t)(s->refcount - base->refcount));
+	if (s->flags & GPT_SAMPLE_LARGE)
+		snprintf(pincount, sizeof(pincount), "%" PRId64, (int64_t)s->pincount);
 	printf("  %-8s %#-10" PRIx64 " %8" PRId64 " %-8s %8s  %s\n", name,
-	       (uint64_t)s->pfn, (int64_t)s->refcount, delta,
-	       (s->flags & GPT_SAMPLE_LARGE) ? "" : "-", flags);
+	       (uint64_t)s->pfn, (int64_t)s->refcount, delta, pincount, flags);
 }
 
-static void print_pin(const struct gpt_info *info, const struct gpt_pin *r,
-		      const char *mem, int ret)
+static void print_pin(const struct gpt_pin *r, const char *mem, int ret)
 {
-	const struct gpt_path_info *p = gpt_path_by_id(info, r->path);
+	const struct gpt_path_info *p = gpt_path_by_id(&info, r->path);
 	char flags[128];
 
 	gpt_flags_format(r->flags, flags, sizeof(flags));
 	if (json) {
 		printf("{\"path\": \"%s\", \"function\": \"%s\", \"flags\": \"%s\", "
 		       "\"mem\": \"%s\", \"addr\": %" PRIu64 ", \"pages\": %" PRIu64
-		       ", \"ioctl_errno\": \"%s\", \"reason\": \"%s\"",
+		       ", \"pid\": %d, \"ioctl_errno\": \"%s\", \"reason\": \"%s\"",
 		       p ? p->name : "?", p ? p->function : "?", flags, mem,
-		       (uint64_t)r->addr, (uint64_t)r->nr_pages,
+		       (uint64_t)r->addr, (uint64_t)r->nr_pages, r->pid,
 		       gpt_errno_name(-ret), gpt_reason_name(r->reason));
 		if (!ret) {
 			printf(", \"pinned\": %" PRIu64 ", \"calls\": %" PRIu64
-			       ", \"error\": \"%s\", \"vmstat_pinned\": "
-			       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64
-			       "}, \"vmstat_after\": {\"acquired\": %" PRId64
-			       ", \"released\": %" PRId64 "}, ",
+			       ", \"error\": \"%s\", \"handle\": %" PRIu64
+			       ", \"vmstat_pinned\": {\"acquired\": %" PRId64
+			       ", \"released\": %" PRId64 "}, \"vmstat_after\": "
+			       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}, ",
 			       (uint64_t)r->pinned, (uint64_t)r->calls,
-			       gpt_errno_name(r->error),
+			       gpt_errno_name(r->error), (uint64_t)r->handle,
 			       (int64_t)r->vmstat_pinned.acquired,
 			       (int64_t)r->vmstat_pinned.released,
 			       (int64_t)r->vmstat_after.acquired,
@@ -173,8 +201,11 @@ static void print_pin(const struct gpt_info *info, const struct gpt_pin *r,
 	}
 	printf("path     %s (%s), flags %s\n", p ? p->name : "?",
 	       p ? p->function : "?", flags);
-	printf("memory   %s, %" PRIu64 " pages at %#" PRIx64 "\n", mem,
+	printf("memory   %s, %" PRIu64 " pages at %#" PRIx64, mem,
 	       (uint64_t)r->nr_pages, (uint64_t)r->addr);
+	if (r->pid)
+		printf(" of pid %d", r->pid);
+	printf("\n");
 	if (ret) {
 		printf("result   request refused by the module: %s (%s): %s\n",
 		       gpt_errno_name(-ret), gpt_reason_name(r->reason),
@@ -189,68 +220,195 @@ static void print_pin(const struct gpt_info *info, const struct gpt_pin *r,
 		       gpt_reason_name(r->reason), gpt_reason_text(r->reason));
 	else if (r->reason)
 		printf(" (%s)", gpt_reason_name(r->reason));
+	if (r->handle)
+		printf(", held as handle %" PRIu64, (uint64_t)r->handle);
 	printf("\nvmstat   nr_foll_pin_acquired %+" PRId64 ", released %+" PRId64
-	       " while pinned; %+" PRId64 ", %+" PRId64 " after release\n",
-	       (int64_t)r->vmstat_pinned.acquired,
-	       (int64_t)r->vmstat_pinned.released,
-	       (int64_t)r->vmstat_after.acquired,
-	       (int64_t)r->vmstat_after.released);
-	printf("first page:\n  %-8s %-10s %8s %-8s %8s  %s\n", "", "PFN",
+	       " while pinned", (int64_t)r->vmstat_pinned.acquired,
+	       (int64_t)r->vmstat_pinned.released);
+	if (!r->handle)
+		printf("; %+" PRId64 ", %+" PRId64 " after release",
+		       (int64_t)r->vmstat_after.acquired,
+		       (int64_t)r->vmstat_after.released);
+	printf("\nfirst page:\n  %-8s %-10s %8s %-8s %8s  %s\n", "", "PFN",
 	       "REFCOUNT", "", "PINCOUNT", "FLAGS");
-	sample_row("before", &r->before, &r->before);
+	sample_row("before", &r->before, NULL);
 	sample_row("pinned", &r->pinned_page, &r->before);
-	sample_row("after", &r->after, &r->before);
+	if (!r->handle)
+		sample_row("after", &r->after, &r->before);
 }
 
-static unsigned long long parse_num(const char *s, const char *what)
+static int cmd_query(uint64_t handle)
 {
-	char *end;
-	unsigned long long v;
+	struct gpt_page_record recs[64];
+	struct gpt_query q = { 0 };
+	uint64_t first = 0;
+	int ret;
 
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || end == s) {
-		fprintf(stderr, "gupctl: bad %s \"%s\"\n", what, s);
-		exit(2);
-	}
-	return v;
+	open_dev();
+	if (json)
+		printf("{\"handle\": %" PRIu64 ", \"pages\": [", handle);
+	do {
+		memset(&q, 0, sizeof(q));
+		q.handle = handle;
+		q.records = (uintptr_t)recs;
+		q.max_records = 64;
+		q.first = first;
+		ret = gpt_query(dev, &q);
+		if (ret) {
+			if (json)
+				printf("], \"errno\": \"%s\"}\n", gpt_errno_name(-ret));
+			else
+				printf("query %" PRIu64 ": %s (%s)\n", handle,
+				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
+			return 1;
+		}
+		if (!first && !json)
+			printf("%-5s %-10s %8s %8s %8s %5s %-9s %-10s %s\n", "PAGE",
+			       "PFN", "REFCOUNT", "PINCOUNT", "MAPCOUNT", "ORDER",
+			       "KIND", "FS MAGIC", "FLAGS");
+		for (uint64_t i = 0; i < q.nr_records; i++) {
+			const struct gpt_page_record *r = &recs[i];
+			char flags[160];
+
+			gpt_sample_flags_format(r->flags, flags, sizeof(flags));
+			if (json)
+				printf("%s{\"index\": %" PRIu64 ", \"pfn\": %" PRIu64
+				       ", \"refcount\": %" PRId64 ", \"pincount\": %" PRId64
+				       ", \"mapcount\": %d, \"order\": %u, \"kind\": \"%s\""
+				       ", \"fs_magic\": %" PRIu64 ", \"flags\": \"%s\"}",
+				       first + i ? ", " : "", first + i, (uint64_t)r->pfn,
+				       (int64_t)r->refcount, (int64_t)r->pincount,
+				       r->mapcount, r->order, gpt_page_kind_name(r->kind),
+				       (uint64_t)r->fs_magic, flags);
+			else
+				printf("%-5" PRIu64 " %#-10" PRIx64 " %8" PRId64 " %8" PRId64
+				       " %8d %5u %-9s %#-10" PRIx64 " %s\n", first + i,
+				       (uint64_t)r->pfn, (int64_t)r->refcount,
+				       (int64_t)r->pincount, r->mapcount, r->order,
+				       gpt_page_kind_name(r->kind), (uint64_t)r->fs_magic,
+				       flags);
+		}
+		first += q.nr_records;
+	} while (q.nr_records && first < q.nr_pages);
+	if (json)
+		printf("]}\n");
+	return 0;
 }
 
-static int cmd_pin(int argc, char **argv)
+static int unpin_handle(uint64_t handle, bool dirty)
+{
+	struct gpt_unpin u = { .handle = handle };
+	int ret;
+
+	open_dev();
+	u.flags = dirty ? GPT_UNPIN_DIRTY : 0;
+	ret = gpt_unpin(dev, &u);
+	if (json)
+		printf("{\"handle\": %" PRIu64 ", \"errno\": \"%s\", \"reason\": \"%s\""
+		       ", \"released\": %" PRIu64 ", \"vmstat\": {\"acquired\": %" PRId64
+		       ", \"released\": %" PRId64 "}}\n", handle, gpt_errno_name(-ret),
+		       gpt_reason_name(u.reason), (uint64_t)u.released,
+		       (int64_t)u.vmstat.acquired, (int64_t)u.vmstat.released);
+	else if (ret)
+		printf("unpin %" PRIu64 ": %s (%s)\n", handle, gpt_errno_name(-ret),
+		       gpt_reason_name(u.reason));
+	else
+		printf("unpin %" PRIu64 ": released %" PRIu64 " pages%s, "
+		       "nr_foll_pin_released %+" PRId64 "\n", handle,
+		       (uint64_t)u.released, dirty ? " (dirtied)" : "",
+		       (int64_t)u.vmstat.released);
+	for (int i = 0; !ret && i < MAX_HOLDS; i++)
+		if (holds[i].handle == handle) {
+			gpt_mem_unmap(&holds[i].mem);
+			holds[i].handle = 0;
+		}
+	return ret ? 1 : 0;
+}
+
+static int map_mem(const char *spec, uint64_t pages, bool shared,
+		   enum gpt_prefault prefault, struct gpt_mem *mem)
+{
+	static const struct gpt_dirs dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
+	int kind;
+
+	if (strncmp(spec, "kind:", 5))
+		return gpt_mem_map(spec, pages, shared, prefault, mem);
+	kind = gpt_kind_by_name(spec + 5);
+	if (kind < 0)
+		return -EINVAL;
+	return gpt_kind_map(kind, &dirs, pages, mem);
+}
+
+/* getopt state is global: every command parses from a clean slate. */
+static void reset_getopt(void)
+{
+	optind = 0;
+	opterr = 1;
+}
+
+static int cmd_pin(int argc, char **argv, bool session)
 {
 	static const struct option opts[] = {
 		{ "path", required_argument, NULL, 'p' },
 		{ "write", no_argument, NULL, 'w' },
 		{ "longterm", no_argument, NULL, 'l' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "nofault", no_argument, NULL, 'N' },
+		{ "nowait", no_argument, NULL, 'W' },
+		{ "anon", no_argument, NULL, 'A' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "pages", required_argument, NULL, 'n' },
 		{ "per-call", required_argument, NULL, 'c' },
 		{ "private", no_argument, NULL, 'P' },
 		{ "prefault", required_argument, NULL, 'f' },
+		{ "pid", required_argument, NULL, 'i' },
+		{ "addr", required_argument, NULL, 'a' },
+		{ "hold", no_argument, NULL, 'h' },
+		{ "dirty", no_argument, NULL, 'd' },
+		{ "wait", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum gpt_prefault prefault = GPT_PREFAULT_WRITE;
-	const struct gpt_path_info *p;
 	const char *path = NULL, *mem_spec = "anon";
-	struct gpt_info info;
-	struct gpt_pin req = { 0 };
-	struct gpt_mem mem;
-	bool shared = true;
-	int c, fd, ret;
+	bool shared = true, dirty = false, wait = false;
+	const struct gpt_path_info *p;
+	struct gpt_pin req = { .nr_pages = 1 };
+	struct gpt_mem mem = { .fd = -1 };
+	uint64_t v, addr = 0;
+	int c, ret;
 
-	req.nr_pages = 1;
-	optind = 1;
+	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': path = optarg; break;
 		case 'w': req.flags |= GPT_FLAG_WRITE; break;
 		case 'l': req.flags |= GPT_FLAG_LONGTERM; break;
+		case 'F': req.flags |= GPT_FLAG_FORCE; break;
+		case 'N': req.flags |= GPT_FLAG_NOFAULT; break;
+		case 'W': req.flags |= GPT_FLAG_NOWAIT; break;
+		case 'A': req.flags |= GPT_FLAG_ANON; break;
+		case 'h': req.flags |= GPT_FLAG_HOLD; break;
 		case 'm': mem_spec = optarg; break;
-		case 'n': req.nr_pages = parse_num(optarg, "--pages"); break;
-		case 'c':
-			req.pages_per_call = (uint32_t)parse_num(optarg, "--per-call");
-			break;
 		case 'P': shared = false; break;
+		case 'd': dirty = true; break;
+		case 'x': wait = true; break;
+		case 'n':
+		case 'c':
+		case 'i':
+		case 'a':
+			if (!parse_u64(optarg, &v)) {
+				fprintf(stderr, "gupctl: bad number \"%s\"\n", optarg);
+				return 2;
+			}
+			if (c == 'n')
+				req.nr_pages = v;
+			else if (c == 'c')
+				req.pages_per_call = (uint32_t)v;
+			else if (c == 'i')
+				req.pid = (int32_t)v;
+			else
+				addr = v;
+			break;
 		case 'f':
 			if (!strcmp(optarg, "write"))
 				prefault = GPT_PREFAULT_WRITE;
@@ -259,30 +417,206 @@ static int cmd_pin(int argc, char **argv)
 			else if (!strcmp(optarg, "none"))
 				prefault = GPT_PREFAULT_NONE;
 			else
-				usage();
+				return 2;
 			break;
-		default: usage();
+		default:
+			return 2;
 		}
 	}
-	if (!path || optind != argc)
+	if (!path || optind != argc || (req.pid && !addr)) {
 		usage();
-	fd = open_info(&info);
+		return 2;
+	}
+	open_dev();
 	p = gpt_path_by_name(&info, path);
 	if (!p) {
 		fprintf(stderr, "gupctl: no path \"%s\" (see gupctl info)\n", path);
 		return 2;
 	}
 	req.path = p->path;
-	ret = gpt_mem_map(mem_spec, req.nr_pages, shared, prefault, &mem);
-	if (ret) {
-		fprintf(stderr, "gupctl: mapping %s: %s\n", mem_spec, strerror(-ret));
-		return 1;
+	if (addr) {
+		/* Someone else's memory (--pid), or an address of your choosing. */
+		req.addr = addr;
+		mem_spec = "given address";
+	} else {
+		ret = map_mem(mem_spec, req.nr_pages, shared, prefault, &mem);
+		if (ret) {
+			fprintf(stderr, "gupctl: mapping %s: %s\n", mem_spec,
+				strerror(-ret));
+			return 1;
+		}
+		req.addr = (uintptr_t)mem.addr;
 	}
-	req.addr = (uintptr_t)mem.addr;
-	ret = gpt_pin(fd, &req);
-	print_pin(&info, &req, mem_spec, ret);
+	ret = gpt_pin(dev, &req);
+	print_pin(&req, mem_spec, ret);
+	if (!ret && req.handle && session) {
+		for (int i = 0; i < MAX_HOLDS; i++)
+			if (!holds[i].handle) {
+				holds[i].handle = req.handle;
+				holds[i].mem = mem;
+				return 0;
+			}
+	}
+	if (!ret && req.handle) {
+		cmd_query(req.handle);
+		if (wait) {
+			fprintf(stderr, "holding handle %" PRIu64 "; press Enter to release\n",
+				(uint64_t)req.handle);
+			while ((c = getchar()) != EOF && c != '\n')
+				;
+		}
+		unpin_handle(req.handle, dirty);
+	}
 	gpt_mem_unmap(&mem);
 	return ret ? 1 : 0;
+}
+
+/* Cell text: pinned count ("16", "16*" for fresh COW pages), or errno. */
+static void cell_text(const struct gpt_cell_result *r, char *buf, size_t len)
+{
+	const struct gpt_pin *p = &r->pin;
+
+	if (r->setup_err)
+		snprintf(buf, len, "no:%s", gpt_errno_name(-r->setup_err));
+	else if (r->ioctl_err)
+		snprintf(buf, len, "(%s)", gpt_errno_name(-r->ioctl_err));
+	else if (p->error)
+		snprintf(buf, len, "%s", gpt_errno_name(p->error));
+	else
+		snprintf(buf, len, "%" PRIu64 "%s", (uint64_t)p->pinned,
+			 p->pinned && p->pinned_page.pfn != p->before.pfn ? "*" : "");
+}
+
+static int cmd_matrix(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fsdax", required_argument, NULL, 'd' },
+		{ "ext4", required_argument, NULL, 'e' },
+		{ "tmpfs", required_argument, NULL, 't' },
+		{ "pages", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct gpt_dirs dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
+	uint64_t pages = 16;
+	int c, n = 0;
+
+	reset_getopt();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dirs.fsdax = optarg; break;
+		case 'e': dirs.ext4 = optarg; break;
+		case 't': dirs.tmpfs = optarg; break;
+		case 'n':
+			if (!parse_u64(optarg, &pages) || !pages || pages > 512)
+				return 2;
+			break;
+		default: return 2;
+		}
+	}
+	open_dev();
+	gpt_hugepages_reserve(2);
+	if (json)
+		printf("[");
+	for (unsigned int table = 0; table < 4; table++) {
+		uint64_t flags = (table & 1 ? GPT_FLAG_WRITE : 0) |
+				 (table & 2 ? GPT_FLAG_LONGTERM : 0);
+
+		if (!json) {
+			printf("\n%s, %s: pinned pages (* fresh COW copies), "
+			       "GUP errno, (errno of the module)\n%-14s",
+			       table & 1 ? "write" : "read",
+			       table & 2 ? "long-term" : "short-term", "");
+			for (uint32_t i = 0; i < info.nr_paths; i++)
+				printf(" %-13s", info.paths[i].name);
+			printf("\n");
+		}
+		for (int kind = 0; kind <= GPT_MEM_ZERO_PAGE; kind++) {
+			if (!json)
+				printf("%-14s", gpt_kind_name(kind));
+			for (uint32_t i = 0; i < info.nr_paths; i++) {
+				struct gpt_pin req = { .path = info.paths[i].path,
+						       .flags = flags };
+				struct gpt_cell_result r;
+				char cell[32];
+
+				gpt_cell_run(dev, &dirs, kind, pages, &req, false, &r);
+				cell_text(&r, cell, sizeof(cell));
+				if (!json) {
+					printf(" %-13s", cell);
+					continue;
+				}
+				printf("%s{\"kind\": \"%s\", \"path\": \"%s\", "
+				       "\"write\": %s, \"longterm\": %s, \"setup_errno\": \"%s\", "
+				       "\"ioctl_errno\": \"%s\", \"pinned\": %" PRIu64
+				       ", \"error\": \"%s\", \"reason\": \"%s\", \"cell\": \"%s\"}",
+				       n++ ? ", " : "", gpt_kind_name(kind),
+				       info.paths[i].name, table & 1 ? "true" : "false",
+				       table & 2 ? "true" : "false",
+				       gpt_errno_name(-r.setup_err), gpt_errno_name(-r.ioctl_err),
+				       (uint64_t)r.pin.pinned, gpt_errno_name(r.pin.error),
+				       gpt_reason_name(r.pin.reason), cell);
+			}
+			if (!json)
+				printf("\n");
+		}
+	}
+	if (json)
+		printf("]\n");
+	return 0;
+}
+
+static int run(int argc, char **argv, bool session);
+
+/* One command per line of standard input; holds persist between lines. */
+static int cmd_session(void)
+{
+	char line[1024];
+	int status = 0;
+
+	open_dev();
+	while (fgets(line, sizeof(line), stdin)) {
+		char *args[MAX_ARGS + 1], *save = NULL;
+		int n = 0;
+
+		args[n++] = "gupctl";
+		for (char *tok = strtok_r(line, " \t\n", &save); tok && n < MAX_ARGS;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			args[n++] = tok;
+		args[n] = NULL;
+		if (n == 1 || args[1][0] == '#')
+			continue;
+		if (!json) {
+			printf(">");
+			for (int i = 1; i < n; i++)
+				printf(" %s", args[i]);
+			printf("\n");
+		}
+		status = run(n - 1, args + 1, true);
+		fflush(stdout);
+	}
+	return status;
+}
+
+static int run(int argc, char **argv, bool session)
+{
+	uint64_t handle;
+
+	if (!strcmp(argv[0], "info") && argc == 1)
+		return cmd_info();
+	if (!strcmp(argv[0], "pin"))
+		return cmd_pin(argc, argv, session);
+	if (!strcmp(argv[0], "matrix"))
+		return cmd_matrix(argc, argv);
+	if (!strcmp(argv[0], "query") && argc == 2 && parse_u64(argv[1], &handle))
+		return cmd_query(handle);
+	if (!strcmp(argv[0], "unpin") && (argc == 2 || argc == 3) &&
+	    parse_u64(argv[1], &handle) &&
+	    (argc == 2 || !strcmp(argv[2], "--dirty")))
+		return unpin_handle(handle, argc == 3);
+	if (!strcmp(argv[0], "session") && argc == 1 && !session)
+		return cmd_session();
+	usage();
+	return 2;
 }
 
 int main(int argc, char **argv)
@@ -293,12 +627,9 @@ int main(int argc, char **argv)
 		json = true;
 		i++;
 	}
-	if (i >= argc)
+	if (i >= argc) {
 		usage();
-	if (!strcmp(argv[i], "info") && i + 1 == argc)
-		return cmd_info();
-	if (!strcmp(argv[i], "pin"))
-		return cmd_pin(argc - i, argv + i);
-	usage();
-	return 2;
+		return 2;
+	}
+	return run(argc - i, argv + i, false);
 }

@@ -6,8 +6,19 @@ run() {
 }
 run gupctl info
 run gupctl pin --path pin-fast --write --mem anon --pages 4
-run gupctl pin --path pin --longterm --write --mem anon --pages 4
-run gupctl pin --path gup-fast --longterm --mem anon --pages 4
+run gupctl pin --path gup --longterm --mem anon --pages 4
 run gupctl pin --path pin --longterm --mem file:/mnt/dax/demo --pages 4
 run gupctl pin --path pin-fast --mem file:/mnt/dax/demo --pages 4
 run gupctl --json pin --path pin-fast --longterm --mem file:/mnt/dax/demo --pages 4
+run gupctl pin --path pin-fast --longterm --hold --mem kind:anon-thp --pages 4
+echo
+echo '$ gupctl session    # holds live as long as the session'
+gupctl session <<'SESSION'
+pin --path pin --write --hold --mem file:/mnt/ext4/demo --pages 2
+pin --path gup-fast --hold --mem kind:zero-page --pages 2
+query 1
+query 2
+unpin 1 --dirty
+unpin 2
+SESSION
+run gupctl matrix --fsdax /mnt/dax --ext4 /mnt/ext4 --tmpfs /mnt/tmpfs
