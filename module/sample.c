@@ -99,7 +99,7 @@ static int gpt_sample_pte(struct mm_struct *mm, unsigned long addr,
 			  struct gpt_page_sample *s)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
 	pte_t *ptep;
 	pte_t pte;
 	pmd_t pmd;

@@ -48,19 +48,21 @@ static const struct rule rules[] = {
 	  "up to 6.2; 6.3 lets pin_user_pages_unlocked() through" },
 
 	/*
-	 * memfd_secret: no GUP at all.  GUP-fast grabs the first page before
-	 * it looks, so FOLL_PIN counts one pin in and out (try_grab_folio(),
-	 * then page_is_secretmem() and gup_put_folio() in gup_pte_range()).
+	 * memfd_secret: no GUP at all.  GUP-fast must hold a reference before
+	 * it may look at a folio, so FOLL_PIN counts one pin in and out
+	 * (try_grab_folio(), then page_is_secretmem() and gup_put_folio() in
+	 * 6.1's gup_pte_range(); gup_fast_folio_allowed() after the grab from
+	 * 6.10).
 	 */
 	{ K(SECRET), P(PIN_FAST_ONLY), ANY, ANY,
 	  { .outcome = NOTHING, .reason = GPT_REASON_SHORT, .transient = 1, .why =
 	    "gup_pte_range(): page_is_secretmem() after try_grab_folio()" },
-	  "5.14 to 6.4 (6.5 checks before grabbing)" },
+	  "5.14+" },
 	{ K(SECRET), P(PIN_FAST), ANY, ANY,
 	  { .outcome = REFUSED, .err = EFAULT, .reason = GPT_REASON_SECRETMEM,
 	    .transient = 1, .why =
 	    "GUP-fast's transient pin, then check_vma_flags(): vma_is_secretmem()" },
-	  "5.14 to 6.4" },
+	  "5.14+" },
 	{ K(SECRET), FAST_ONLY, ANY, ANY,
 	  { .outcome = NOTHING, .reason = GPT_REASON_SHORT, .why =
 	    "gup_pte_range(): page_is_secretmem() stops GUP-fast" }, "5.14+" },
