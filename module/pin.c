@@ -30,7 +30,8 @@ static u32 gpt_pin_check(const struct gpt_pin *req,
 		return GPT_REASON_BAD_ARGUMENT;
 	if (req->pid && !(path->class & GPT_PC_REMOTE))
 		return GPT_REASON_BAD_ARGUMENT;
-	if (!req->nr_pages || req->nr_pages > gpt_max_pages)
+	/* GUP-fast takes an int count: never ask it for more. */
+	if (!req->nr_pages || req->nr_pages > min_t(u64, gpt_max_pages, INT_MAX))
 		return GPT_REASON_BAD_ARGUMENT;
 	if (offset_in_page(req->addr))
 		return GPT_REASON_BAD_ARGUMENT;

@@ -163,7 +163,7 @@ static u64 gpt_folio_fs_magic(struct folio *folio, bool devmap)
 	if (!devmap)
 		folio_lock(folio);
 	mapping = READ_ONCE(folio->mapping);
-	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_ANON) &&
+	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_FLAGS) &&
 	    mapping->host)
 		magic = mapping->host->i_sb->s_magic;
 	if (!devmap)
