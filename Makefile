@@ -20,8 +20,11 @@ LIB_HDRS := $(wildcard userspace-tests/lib/*.h) include/gup_pin_test.h
 TEST_SRCS := $(wildcard userspace-tests/tests/*.c)
 TOOLS := $(BUILD)/gupctl $(BUILD)/gpt-tests
 MODULE := module/gup_pin_test.ko
-MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild \
-	include/gup_pin_test.h VERSION
+MODULE_SRCS := $(wildcard module/*.c module/*.h module/conftest/*.c) \
+	module/Kbuild module/conftest.mk include/gup_pin_test.h VERSION
+# Kbuild runs the feature probes and the compiles in parallel, unless the
+# caller already chose a -j.
+MODULE_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 .PHONY: all module tools deps check demo clean
 
@@ -33,7 +36,7 @@ deps:
 module: $(MODULE)
 
 $(MODULE): $(MODULE_SRCS)
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/module modules
+	$(MAKE) $(MODULE_JOBS) -C $(KDIR) M=$(CURDIR)/module modules
 
 tools: $(TOOLS)
 

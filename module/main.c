@@ -38,7 +38,6 @@ static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations gpt_fops = {
 	.owner = THIS_MODULE,
 	.open = nonseekable_open,
-	.llseek = no_llseek,
 	.unlocked_ioctl = gpt_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -96,7 +96,7 @@ void gpt_sample_addr(unsigned long addr, struct gpt_page_sample *s)
 	if (got != 1) {
 		if (mmap_read_lock_killable(current->mm))
 			return;
-		got = gpt_get_user_pages(addr, 1, FOLL_NOFAULT, &page);
+		got = gpt_get_user_page_nofault(addr, &page);
 		mmap_read_unlock(current->mm);
 	}
 	if (got != 1)
