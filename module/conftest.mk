@@ -18,7 +18,7 @@ gpt-probe-dir := .conftest/$(KERNELRELEASE)
 gpt-answers := $(addprefix $(gpt-probe-dir)/,$(addsuffix .h,$(gpt-probes)))
 gpt-conftest-h := generated/gpt_conftest.h
 
-targets += $(gpt-answers) $(gpt-conftest-h)
+targets += $(gpt-answers) $(gpt-conftest-h) $(gpt-probe-dir)/control.ok
 clean-files += .conftest generated
 
 # generated/ sits beside the objects, which need not be beside the sources.
@@ -37,9 +37,26 @@ cmd_gpt_probe = \
 	echo "  PROBE   $$name: $$answer"
 
 $(obj)/$(gpt-probe-dir)/%.h: $(src)/conftest/%.c \
-			     $(objtree)/include/generated/autoconf.h FORCE
-	$(Q)mkdir -p $(dir $@)
+			     $(obj)/$(gpt-probe-dir)/control.ok FORCE
 	$(call if_changed,gpt_probe)
+
+# A probe that fails to compile says "no", so first make sure that a
+# snippet with nothing to find compiles: a broken compiler must stop the
+# build, not answer "no" to everything.
+cmd_gpt_control = \
+	if echo '\#include <linux/mm.h>' | \
+	   $(CC) $(c_flags) -x c -c -o /dev/null - >$(@:.ok=.log) 2>&1; then \
+		rm -f $(depfile); touch $@; \
+	else \
+		cat $(@:.ok=.log) >&2; \
+		echo "conftest: cannot compile an empty probe (above)" >&2; \
+		exit 1; \
+	fi
+
+$(obj)/$(gpt-probe-dir)/control.ok: \
+			$(objtree)/include/generated/autoconf.h FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(call if_changed,gpt_control)
 
 quiet_cmd_gpt_conftest = GEN     $@
       cmd_gpt_conftest = \
