@@ -94,7 +94,11 @@ int gpt_pin_counters_read(struct gpt_pin_counters *c)
 	f = fopen("/proc/sys/vm/stat_refresh", "w");
 	if (!f)
 		return -errno;
-	if (fputs("1\n", f) < 0 || fclose(f))
+	if (fputs("1\n", f) < 0) {
+		fclose(f);
+		return -EIO;
+	}
+	if (fclose(f))
 		return -EIO;
 
 	f = fopen("/proc/vmstat", "r");
