@@ -81,7 +81,7 @@ check: deps
 	$(MAKE) all deb
 	@mkdir -p $(BUILD)/host
 	host-tests/probes.sh $(KDIR) $(PROBE_EXPECT) >$(BUILD)/host/probes.t
-	flock /run/lock/$(PACKAGE)-check host-tests/packaged-check.sh $(KVER) $(BUILD)
+	flock /tmp/$(PACKAGE)-check.lock host-tests/packaged-check.sh $(KVER) $(BUILD)
 	prove --exec cat $(CHECK_TAP)
 
 demo: deps
