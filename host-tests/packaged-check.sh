@@ -24,6 +24,8 @@ mkdir -p "$host" "$build/vm"
 ko=/lib/modules/$kver/updates/dkms/gup_pin_test.ko
 debs="$build/deb/$name-dkms_${version}_all.deb $build/deb/$name-tools_${version}_$(dpkg --print-architecture).deb"
 export DEBIAN_FRONTEND=noninteractive
+# What runs here (make, DKMS, apt) starts as from a shell, not inside make check.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 n=0
 point() {	# point OK|FAIL description...

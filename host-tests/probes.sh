@@ -3,13 +3,15 @@
 # Runs every feature probe (module/conftest/*.c) through kbuild against the
 # kernel tree KDIR, exactly as a module build does (module/conftest.mk, in
 # a scratch directory), and compares each answer with the table EXPECTED
-# ("name yes|no" lines; "# kernel X.Y." names the kernel it is for).
+# ("name yes|no" lines; "# kernel X.Y." names the kernel it is for).  Then
+# preprocesses compat.h with those answers and compares the macros the
+# module's code tests ("= MACRO 0|1" lines).
 # Prints TAP.  CC=... picks the compiler (e.g. gcc-12 for 5.10's headers).
 set -u
 kdir=$1 expected=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 
 n=0
 point() {	# point OK|FAIL description
@@ -28,10 +30,22 @@ case $rel in
 	;;
 esac
 
-cp "$top/module/conftest.mk" "$tmp/"
+cp "$top/module/conftest.mk" "$top/module/compat.h" "$tmp/"
 cp -r "$top/module/conftest" "$tmp/"
-printf '%s\n' 'include $(src)/conftest.mk' \
-	'always-y += $(gpt-conftest-h)' >"$tmp/Kbuild"
+# derived.c prints each "= MACRO" of EXPECTED as compat.h sets it.
+derived=$(awk '$1 == "=" { print $2 }' "$expected")
+{
+	echo '#include "compat.h"'
+	for m in $derived; do
+		printf '#if %s\ngpt-derived "%s" 1\n#else\ngpt-derived "%s" 0\n#endif\n' "$m" "$m" "$m"
+	done
+} >"$tmp/derived.c"
+cat >"$tmp/Kbuild" <<'EOF'
+include $(src)/conftest.mk
+always-y += $(gpt-conftest-h) derived.txt
+$(obj)/derived.txt: $(src)/derived.c $(obj)/$(gpt-conftest-h) FORCE
+	$(CPP) $(c_flags) -P $< | grep '^gpt-derived' >$@
+EOF
 
 start=$(date +%s%N)
 make -j"$(nproc)" -C "$kdir" M="$tmp" ${CC:+CC="$CC"} modules >"$tmp/make.log" 2>&1
@@ -63,8 +77,15 @@ for p in $probes; do
 	fi
 done
 
+for m in $derived; do
+	got=$(awk -v m="\"$m\"" '$2 == m { print $3 }' "$tmp/derived.txt" 2>/dev/null)
+	exp=$(awk -v m="$m" '$1 == "=" && $2 == m { print $3 }' "$expected")
+	point "$(ok_if test "$got" = "$exp")" \
+		"compat.h: $m is ${got:-?}, as expected ${exp} for $want"
+done
+
 stale=
-for p in $(awk '!/^#/ && NF { print $1 }' "$expected"); do
+for p in $(awk '!/^#/ && $1 != "=" && NF { print $1 }' "$expected"); do
 	[ -f "$top/module/conftest/$p.c" ] || stale="$stale $p"
 done
 point "$(ok_if test -z "$stale")" \

@@ -66,6 +66,8 @@ install() {
 		uninstall
 	fi
 	make -s -C "$top" dkms-tree DKMS_TREE="$src"
+	# DKMS runs its own make: give it none of ours (jobserver, variables).
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	dkms add -m "$name" -v "$version"
 	for kver in "$@"; do
 		if ! dkms build -m "$name" -v "$version" -k "$kver"; then
