@@ -1,15 +1,29 @@
 # gup-pin-test: module, harness and the VM that tests them.
 #
-#   make            build module/gup_pin_test.ko and the userspace tools
-#   make check      build, boot the test VM, run the suite, judge with prove
-#   make demo       build, boot the test VM, run a short gupctl session
+#   make                 build module/gup_pin_test.ko and the userspace tools
+#   make check           as root: build, probe test, make dkms-install and
+#                        dkms-uninstall, the .deb installed with apt, the
+#                        test VM on the module the package's DKMS build
+#                        installed, apt-get purge; prove judges it all
+#   make demo            build, boot the test VM, run a short gupctl session
+#   make probe-test      run the feature probes against KDIR, compare (TAP)
+#   make dkms-install    as root: DKMS add/build/install (KVER=... or every
+#                        installed kernel with headers)
+#   make dkms-uninstall  as root: remove every trace of the DKMS module
+#   make deb             build/deb/gup-pin-test-dkms_VERSION_all.deb and
+#                        build/deb/gup-pin-test-tools_VERSION_amd64.deb
+#   make lint            sparse, W=1, checkpatch, cppcheck, gcc -fanalyzer
+#   make sign            sign module/gup_pin_test.ko with the DKMS MOK key
 #
 # KVER/KDIR pick the kernel to build for (default: the newest installed
-# kernel with headers, never the host's running one).
+# kernel with headers, never the host's running one).  The version lives in
+# VERSION only.
 
 KVER ?= $(shell vm/kernel-version.sh)
 KDIR ?= /lib/modules/$(KVER)/build
 BUILD := build
+PACKAGE := gup-pin-test
+VERSION := $(shell cat VERSION)
 
 CC ?= cc
 USER_CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror \
@@ -20,10 +34,22 @@ LIB_HDRS := $(wildcard userspace-tests/lib/*.h) include/gup_pin_test.h
 TEST_SRCS := $(wildcard userspace-tests/tests/*.c)
 TOOLS := $(BUILD)/gupctl $(BUILD)/gpt-tests
 MODULE := module/gup_pin_test.ko
-MODULE_SRCS := $(wildcard module/*.c module/*.h) module/Kbuild \
-	include/gup_pin_test.h VERSION
+# What the module build reads: also exactly what goes into the DKMS tree.
+MODULE_SRCS := $(filter-out %.mod.c,$(wildcard module/*.c)) \
+	$(wildcard module/*.h module/conftest/*.c) \
+	module/Kbuild module/conftest.mk include/gup_pin_test.h VERSION
+DKMS_TREE ?= $(BUILD)/dkms/$(PACKAGE)-$(VERSION)
+# Kbuild runs the feature probes and the compiles in parallel, unless the
+# caller already chose a -j.
+MODULE_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
+# The Debian 6.1 answers that "make probe-test" expects.
+PROBE_EXPECT ?= host-tests/probes-debian-6.1.expected
+# The TAP streams "make check" hands to prove, in the order they run.
+CHECK_TAP := $(BUILD)/host/probes.t $(BUILD)/host/packaging.t \
+	$(BUILD)/vm/suite.t $(BUILD)/vm/rig.t $(BUILD)/host/purge.t
 
-.PHONY: all module tools deps check demo clean
+.PHONY: all module tools deps check demo clean probe-test dkms-tree \
+	dkms-install dkms-uninstall deb lint sign
 
 all: module tools
 
@@ -33,7 +59,7 @@ deps:
 module: $(MODULE)
 
 $(MODULE): $(MODULE_SRCS)
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/module modules
+	$(MAKE) $(MODULE_JOBS) -C $(KDIR) M=$(CURDIR)/module modules
 
 tools: $(TOOLS)
 
@@ -45,17 +71,51 @@ $(BUILD)/gpt-tests: $(TEST_SRCS) userspace-tests/tests/suite.h $(LIB_SRCS) $(LIB
 	@mkdir -p $(BUILD)
 	$(CC) $(USER_CFLAGS) -o $@ $(TEST_SRCS) $(LIB_SRCS) $(USER_LDFLAGS)
 
+# "make check" boots the module that DKMS built from the .deb; the demo
+# boots this build tree's module.
 $(BUILD)/initramfs.cpio: $(MODULE) $(TOOLS) vm/build-initramfs.sh vm/guest-init vm/demo.sh
 	vm/build-initramfs.sh $(KVER) $@ $(MODULE) $(TOOLS)
 
 check: deps
-	$(MAKE) $(BUILD)/initramfs.cpio
-	vm/run.sh check $(KVER) $(BUILD)/initramfs.cpio $(BUILD)/vm
-	prove --exec cat $(BUILD)/vm/suite.t $(BUILD)/vm/rig.t
+	@test "$$(id -u)" -eq 0 || { echo "make check installs the .deb and DKMS modules: run it as root" >&2; exit 1; }
+	$(MAKE) all deb
+	@mkdir -p $(BUILD)/host
+	host-tests/probes.sh $(KDIR) $(PROBE_EXPECT) >$(BUILD)/host/probes.t
+	flock /tmp/$(PACKAGE)-check.lock host-tests/packaged-check.sh $(KVER) $(BUILD)
+	prove --exec cat $(CHECK_TAP)
 
 demo: deps
 	$(MAKE) $(BUILD)/initramfs.cpio
 	vm/run.sh demo $(KVER) $(BUILD)/initramfs.cpio $(BUILD)/vm
+
+probe-test:
+	@mkdir -p $(BUILD)/host
+	host-tests/probes.sh $(KDIR) $(PROBE_EXPECT) >$(BUILD)/host/probes.t
+	prove -v --exec cat $(BUILD)/host/probes.t
+
+# The source tree DKMS builds from: what the module build reads, the
+# Makefile (DKMS runs "make module"), and dkms.conf with its version.
+dkms-tree:
+	@echo "  DKMS tree $(DKMS_TREE)"
+	@rm -rf $(DKMS_TREE)
+	@mkdir -p $(DKMS_TREE)
+	@cp --parents Makefile $(MODULE_SRCS) $(DKMS_TREE)/
+	@sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_TREE)/dkms.conf
+
+dkms-install:
+	scripts/dkms.sh install $(if $(filter command line environment,$(origin KVER)),$(KVER))
+
+dkms-uninstall:
+	scripts/dkms.sh uninstall
+
+deb:
+	scripts/mkdeb.sh $(BUILD)/deb
+
+lint:
+	scripts/lint.sh $(KDIR) $(BUILD)/lint
+
+sign: module
+	scripts/sign.sh $(KDIR) $(MODULE)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/module clean

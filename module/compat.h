@@ -1,21 +1,103 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one place that knows how the GUP API differs between kernels.
- * Everything else in the module calls these wrappers and tests these
- * GPT_HAVE_* macros, never LINUX_VERSION_CODE.
+ * The one place that knows how the kernel API differs between versions
+ * (5.10 to mainline).  Everything else in the module calls these wrappers
+ * and tests these GPT_HAVE_* macros, never LINUX_VERSION_CODE.
  *
- * Written for the 6.1 API (Debian bookworm); the build-time probes that
- * choose between API generations for other kernels will feed this file.
+ * The facts come from build-time probes, not version numbers: Kbuild
+ * compiles each conftest/NAME.c against the target kernel's headers with
+ * its own flags (conftest.mk), and generated/gpt_conftest.h says which
+ * ones compiled.  Below, each answer becomes GPT_HAVE_NAME 0 or 1 (usable
+ * with #if and IS_ENABLED()), and the wrappers pick the right call.
  */
 #ifndef GPT_COMPAT_H
 #define GPT_COMPAT_H
 
+#include <linux/highmem.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include "generated/gpt_conftest.h"
+
+/* The probe answers, as 0 or 1.  Keep one line per conftest/NAME.c. */
+#ifndef GPT_HAVE_VMAS_ARG
+#define GPT_HAVE_VMAS_ARG 0
+#endif
+#ifndef GPT_HAVE_REMOTE_TSK_ARG
+#define GPT_HAVE_REMOTE_TSK_ARG 0
+#endif
+#ifndef GPT_HAVE_REMOTE_VMAS_ARG
+#define GPT_HAVE_REMOTE_VMAS_ARG 0
+#endif
+#ifndef GPT_HAVE_MMAP_READ_LOCK
+#define GPT_HAVE_MMAP_READ_LOCK 0
+#endif
+#ifndef GPT_HAVE_FOLL_ENUM
+#define GPT_HAVE_FOLL_ENUM 0
+#endif
+#ifndef GPT_HAVE_PIN_USER_PAGES_FAST_ONLY
+#define GPT_HAVE_PIN_USER_PAGES_FAST_ONLY 0
+#endif
+#ifndef GPT_HAVE_FOLIO_MAYBE_DMA_PINNED
+#define GPT_HAVE_FOLIO_MAYBE_DMA_PINNED 0
+#endif
+#ifndef GPT_HAVE_PAGE_MAYBE_DMA_PINNED
+#define GPT_HAVE_PAGE_MAYBE_DMA_PINNED 0
+#endif
+#ifndef GPT_HAVE_GUP_ARGS_CHECKED
+#define GPT_HAVE_GUP_ARGS_CHECKED 0
+#endif
+#ifndef GPT_HAVE_FILE_LONGTERM_REFUSED
+#define GPT_HAVE_FILE_LONGTERM_REFUSED 0
+#endif
+#ifndef GPT_HAVE_FOLIO
+#define GPT_HAVE_FOLIO 0
+#endif
+#ifndef GPT_HAVE_FOLIO_PINCOUNT_PTR
+#define GPT_HAVE_FOLIO_PINCOUNT_PTR 0
+#endif
+#ifndef GPT_HAVE_FOLIO_PINCOUNT_FIELD
+#define GPT_HAVE_FOLIO_PINCOUNT_FIELD 0
+#endif
+#ifndef GPT_HAVE_VMA_LOOKUP
+#define GPT_HAVE_VMA_LOOKUP 0
+#endif
+#ifndef GPT_HAVE_FOLL_NOFAULT
+#define GPT_HAVE_FOLL_NOFAULT 0
+#endif
+#ifndef GPT_HAVE_IS_ZERO_PAGE
+#define GPT_HAVE_IS_ZERO_PAGE 0
+#endif
+#ifndef GPT_HAVE_FOLLOW_PTE_MM
+#define GPT_HAVE_FOLLOW_PTE_MM 0
+#endif
+#ifndef GPT_HAVE_FOLLOW_PTE_VMA
+#define GPT_HAVE_FOLLOW_PTE_VMA 0
+#endif
+#ifndef GPT_HAVE_PAGE_MAPCOUNT
+#define GPT_HAVE_PAGE_MAPCOUNT 0
+#endif
+#ifndef GPT_HAVE_PMD_DEVMAP
+#define GPT_HAVE_PMD_DEVMAP 0
+#endif
+#ifndef GPT_HAVE_KMAP_LOCAL_PAGE
+#define GPT_HAVE_KMAP_LOCAL_PAGE 0
+#endif
+#ifndef GPT_HAVE_FOLIO_TEST_KSM
+#define GPT_HAVE_FOLIO_TEST_KSM 0
+#endif
+#ifndef GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE
+#define GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE 0
+#endif
+#ifndef GPT_HAVE_FOLIO_LRU_FLAGS
+#define GPT_HAVE_FOLIO_LRU_FLAGS 0
+#endif
 
 /*
  * get_user_pages*() with FOLL_LONGTERM returns -EINVAL behind a
- * WARN_ON_ONCE(): is_valid_gup_flags() in 6.1, is_valid_gup_args() from
- * 6.3.  The module refuses the combination itself.
+ * WARN_ON_ONCE() on every supported kernel: is_valid_gup_flags() (5.10 to
+ * 6.2), is_valid_gup_args() from 6.3.  The module refuses the combination
+ * itself.
  */
 #define GPT_HAVE_GET_LONGTERM_WARN	1
 
@@ -24,38 +106,166 @@
  * lock, and the fsdax check needs the VMA) until is_valid_gup_args() (6.3)
  * lets FOLL_PIN callers through; pin_user_pages_unlocked() goes through it.
  */
-#define GPT_HAVE_UNLOCKED_LONGTERM_WARN	1
+#define GPT_HAVE_UNLOCKED_LONGTERM_WARN	(!GPT_HAVE_GUP_ARGS_CHECKED)
 
 /*
- * get_user_pages_fast_only() checks no flags in 6.1 (FOLL_LONGTERM with
- * FOLL_GET passes); is_valid_gup_args() WARNs on it from 6.3.
+ * get_user_pages_fast_only() checks no flags before 6.3 (FOLL_LONGTERM
+ * with FOLL_GET passes); is_valid_gup_args() WARNs on it from 6.3.
  */
-#define GPT_HAVE_GET_FAST_ONLY_LONGTERM_WARN	0
+#define GPT_HAVE_GET_FAST_ONLY_LONGTERM_WARN	GPT_HAVE_GUP_ARGS_CHECKED
 
-/* pin_user_pages_fast_only(): 5.8 to 6.2. */
-#define GPT_HAVE_PIN_USER_PAGES_FAST_ONLY	1
+/*
+ * GPT_HAVE_PIN_USER_PAGES_FAST_ONLY (5.8 to 6.2) and
+ * GPT_HAVE_FILE_LONGTERM_REFUSED (6.5: long-term writable pins of file
+ * mappings that need dirty tracking fail with -EFAULT) are probe answers.
+ */
+
+#if !GPT_HAVE_MMAP_READ_LOCK
+/* Before the mmap_lock API (5.8): the same lock, by its old name. */
+static inline void mmap_read_lock(struct mm_struct *mm)
+{
+	down_read(&mm->mmap_sem);
+}
+
+static inline int mmap_read_lock_killable(struct mm_struct *mm)
+{
+	return down_read_killable(&mm->mmap_sem);
+}
+
+static inline void mmap_read_unlock(struct mm_struct *mm)
+{
+	up_read(&mm->mmap_sem);
+}
+#endif
+
+#if !GPT_HAVE_VMA_LOOKUP
+/* vma_lookup() (5.14): the VMA containing @addr, or NULL. */
+static inline struct vm_area_struct *vma_lookup(struct mm_struct *mm,
+						unsigned long addr)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+
+	if (vma && addr < vma->vm_start)
+		vma = NULL;
+	return vma;
+}
+#endif
+
+#if !GPT_HAVE_IS_ZERO_PAGE
+static inline bool is_zero_page(const struct page *page)
+{
+	return is_zero_pfn(page_to_pfn(page));
+}
+#endif
+
+#if GPT_HAVE_FOLIO
+static inline struct page *gpt_folio_head(struct folio *folio)
+{
+	return &folio->page;
+}
+#else
+/*
+ * No folios before 5.16.  Stand in with the compound head page, behind an
+ * opaque struct folio so that the code above reads the same everywhere.
+ */
+struct folio;
+
+static inline struct page *gpt_folio_head(struct folio *folio)
+{
+	return (struct page *)folio;
+}
+
+static inline struct folio *page_folio(struct page *page)
+{
+	return (struct folio *)compound_head(page);
+}
+
+static inline int folio_ref_count(struct folio *folio)
+{
+	return page_ref_count(gpt_folio_head(folio));
+}
+
+static inline unsigned int folio_order(struct folio *folio)
+{
+	return compound_order(gpt_folio_head(folio));
+}
+
+static inline bool folio_test_large(struct folio *folio)
+{
+	return PageCompound(gpt_folio_head(folio));
+}
+#endif
+
+#if !GPT_HAVE_FOLIO_MAYBE_DMA_PINNED
+#if !GPT_HAVE_PAGE_MAYBE_DMA_PINNED
+#error "neither folio_maybe_dma_pinned() nor page_maybe_dma_pinned()"
+#endif
+static inline bool folio_maybe_dma_pinned(struct folio *folio)
+{
+	return page_maybe_dma_pinned(gpt_folio_head(folio));
+}
+#endif
+
+/*
+ * A large folio's pin count: folio_pincount_ptr() in 6.1, folio->_pincount
+ * from 6.2.  Before folio_pincount_ptr(), compound_pincount lives in the
+ * third page, so a two-page compound page has none (report 0).
+ */
+static inline long gpt_folio_pincount(struct folio *folio)
+{
+#if GPT_HAVE_FOLIO_PINCOUNT_PTR
+	return atomic_read(folio_pincount_ptr(folio));
+#elif GPT_HAVE_FOLIO_PINCOUNT_FIELD
+	return atomic_read(&folio->_pincount);
+#else
+	struct page *head = gpt_folio_head(folio);
+
+	if (compound_order(head) < 2)
+		return 0;
+	return atomic_read(compound_pincount_ptr(head));
+#endif
+}
 
 /* get_user_pages() and pin_user_pages() take a vmas array until 6.5. */
 static inline long gpt_get_user_pages(unsigned long start, unsigned long nr,
 				      unsigned int foll, struct page **pages)
 {
+#if GPT_HAVE_VMAS_ARG
 	return get_user_pages(start, nr, foll, pages, NULL);
+#else
+	return get_user_pages(start, nr, foll, pages);
+#endif
 }
 
 static inline long gpt_pin_user_pages(unsigned long start, unsigned long nr,
 				      unsigned int foll, struct page **pages)
 {
+#if GPT_HAVE_VMAS_ARG
 	return pin_user_pages(start, nr, foll, pages, NULL);
+#else
+	return pin_user_pages(start, nr, foll, pages);
+#endif
 }
 
-/* The *_remote() calls take (..., vmas, locked) from 5.9 until 6.5. */
+/*
+ * The *_remote() calls: (tsk, mm, ..., vmas, locked) until 5.9,
+ * (mm, ..., vmas, locked) until 6.5, then (mm, ..., pages, locked).
+ * locked == NULL: the caller holds the mmap lock and keeps it.
+ */
 static inline long gpt_get_user_pages_remote(struct mm_struct *mm,
 					     unsigned long start,
 					     unsigned long nr,
 					     unsigned int foll,
 					     struct page **pages)
 {
+#if GPT_HAVE_REMOTE_TSK_ARG
+	return get_user_pages_remote(NULL, mm, start, nr, foll, pages, NULL,
+				     NULL);
+#elif GPT_HAVE_REMOTE_VMAS_ARG
 	return get_user_pages_remote(mm, start, nr, foll, pages, NULL, NULL);
+#else
+	return get_user_pages_remote(mm, start, nr, foll, pages, NULL);
+#endif
 }
 
 static inline long gpt_pin_user_pages_remote(struct mm_struct *mm,
@@ -64,19 +274,170 @@ static inline long gpt_pin_user_pages_remote(struct mm_struct *mm,
 					     unsigned int foll,
 					     struct page **pages)
 {
+#if GPT_HAVE_REMOTE_TSK_ARG
+	return pin_user_pages_remote(NULL, mm, start, nr, foll, pages, NULL,
+				     NULL);
+#elif GPT_HAVE_REMOTE_VMAS_ARG
 	return pin_user_pages_remote(mm, start, nr, foll, pages, NULL, NULL);
+#else
+	return pin_user_pages_remote(mm, start, nr, foll, pages, NULL);
+#endif
 }
 
-/* Large folios keep their pin count in the first tail page until 6.2. */
-static inline long gpt_folio_pincount(struct folio *folio)
+/*
+ * The page mapped at @addr, with a FOLL_GET reference, without faulting
+ * anything in (the caller holds the mmap lock).  Needs FOLL_NOFAULT (5.16);
+ * older kernels cannot ask for that, so nothing is found there.
+ */
+static inline long gpt_get_user_page_nofault(struct mm_struct *mm,
+					     unsigned long addr,
+					     struct page **page)
 {
-	return atomic_read(folio_pincount_ptr(folio));
+#if GPT_HAVE_FOLL_NOFAULT
+	return gpt_get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, page);
+#else
+	return 0;
+#endif
 }
 
-/* KSM folios: folio_test_ksm() since 6.1 (PageKsm() before). */
+/*
+ * Folio flag tests, lock and zone (5.16); the head page's before.  Wrapped
+ * under our own names so that no kernel name is ever defined twice.
+ */
+#if GPT_HAVE_FOLIO_LRU_FLAGS
+#define GPT_FOLIO_TEST(name, pagetest)					\
+static inline bool gpt_folio_test_##name(struct folio *folio)		\
+{									\
+	return folio_test_##name(folio);				\
+}
+#else
+#define GPT_FOLIO_TEST(name, pagetest)					\
+static inline bool gpt_folio_test_##name(struct folio *folio)		\
+{									\
+	return pagetest(gpt_folio_head(folio));				\
+}
+#endif
+GPT_FOLIO_TEST(lru, PageLRU)
+GPT_FOLIO_TEST(active, PageActive)
+GPT_FOLIO_TEST(referenced, PageReferenced)
+GPT_FOLIO_TEST(dirty, PageDirty)
+GPT_FOLIO_TEST(hugetlb, PageHuge)
+GPT_FOLIO_TEST(anon, PageAnon)
+
+static inline void gpt_folio_lock(struct folio *folio)
+{
+#if GPT_HAVE_FOLIO_LRU_FLAGS
+	folio_lock(folio);
+#else
+	lock_page(gpt_folio_head(folio));
+#endif
+}
+
+static inline void gpt_folio_unlock(struct folio *folio)
+{
+#if GPT_HAVE_FOLIO_LRU_FLAGS
+	folio_unlock(folio);
+#else
+	unlock_page(gpt_folio_head(folio));
+#endif
+}
+
+static inline enum zone_type gpt_folio_zonenum(struct folio *folio)
+{
+	return page_zonenum(gpt_folio_head(folio));
+}
+
+static inline struct address_space *gpt_folio_mapping(struct folio *folio)
+{
+	return READ_ONCE(gpt_folio_head(folio)->mapping);
+}
+
+/* KSM folios: folio_test_ksm(), PageKsm() before it. */
 static inline bool gpt_folio_test_ksm(struct folio *folio)
 {
+#if GPT_HAVE_FOLIO_TEST_KSM
 	return folio_test_ksm(folio);
+#else
+	return PageKsm(gpt_folio_head(folio));
+#endif
+}
+
+/*
+ * folio_is_longterm_pinnable() (6.0).  Before it, the zone alone: CMA
+ * pageblocks, also refused, are not told apart here.
+ */
+static inline bool gpt_folio_longterm_pinnable(struct folio *folio)
+{
+#if GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE
+	return folio_is_longterm_pinnable(folio);
+#else
+	return is_zero_page(gpt_folio_head(folio)) ||
+	       gpt_folio_zonenum(folio) != ZONE_MOVABLE;
+#endif
+}
+
+/* page_mapcount() until 6.12; then only the folio's count exists. */
+static inline int gpt_page_mapcount(struct page *page)
+{
+#if GPT_HAVE_PAGE_MAPCOUNT
+	return page_mapcount(page);
+#else
+	return folio_mapcount(page_folio(page));
+#endif
+}
+
+/* The devmap PTE bit is gone in 6.17: nothing is devmap there. */
+#if GPT_HAVE_PMD_DEVMAP
+#define gpt_pmd_devmap(pmd)	pmd_devmap(pmd)
+#define gpt_pud_devmap(pud)	pud_devmap(pud)
+#else
+#define gpt_pmd_devmap(pmd)	false
+#define gpt_pud_devmap(pud)	false
+#endif
+
+/*
+ * A short-lived kernel mapping of a page: kmap_local_page() from 5.11.
+ * Before it, the direct map: highmem does not exist on 64-bit kernels,
+ * the only ones with memory to pin through fsdax and THP anyway.
+ */
+static inline void *gpt_kmap(struct page *page)
+{
+#if GPT_HAVE_KMAP_LOCAL_PAGE
+	return kmap_local_page(page);
+#else
+	return page_address(page);
+#endif
+}
+
+static inline void gpt_kunmap(void *addr)
+{
+#if GPT_HAVE_KMAP_LOCAL_PAGE
+	kunmap_local(addr);
+#endif
+}
+
+/* memfd_secret()'s filesystem (5.14); the uapi value, where it is missing. */
+#ifndef SECRETMEM_MAGIC
+#define SECRETMEM_MAGIC		0x5345434d
+#endif
+
+/*
+ * Look up the PTE of @addr in @vma and lock it, as follow_pte() does: by
+ * mm until 6.9, by VMA in 6.10 and 6.11.  6.12 keeps the call for PFN maps
+ * only (follow_pfnmap_start()), and modules cannot walk page tables
+ * otherwise: -EOPNOTSUPP there, and the caller samples through GUP instead.
+ */
+static inline int gpt_follow_pte(struct vm_area_struct *vma,
+				 unsigned long addr, pte_t **ptepp,
+				 spinlock_t **ptlp)
+{
+#if GPT_HAVE_FOLLOW_PTE_MM
+	return follow_pte(vma->vm_mm, addr, ptepp, ptlp);
+#elif GPT_HAVE_FOLLOW_PTE_VMA
+	return follow_pte(vma, addr, ptepp, ptlp);
+#else
+	return -EOPNOTSUPP;
+#endif
 }
 
 /*
@@ -100,7 +461,7 @@ static inline int gpt_pmd_lookup(struct mm_struct *mm, unsigned long addr,
 	pudval = READ_ONCE(*pud);
 	if (pud_none(pudval))
 		return -ENOENT;
-	if (pud_leaf(pudval) || pud_devmap(pudval))
+	if (pud_leaf(pudval) || gpt_pud_devmap(pudval))
 		return -EAGAIN;
 	if (pud_bad(pudval))
 		return -ENOENT;

@@ -3,6 +3,7 @@
  * Held pins: pages a PIN with GPT_FLAG_HOLD keeps under a handle, owned by
  * the open file.  GPT_IOC_UNPIN releases one hold, close() all of them.
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>

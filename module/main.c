@@ -81,7 +81,6 @@ static const struct file_operations gpt_fops = {
 	.owner = THIS_MODULE,
 	.open = gpt_open,
 	.release = gpt_release,
-	.llseek = no_llseek,
 	.unlocked_ioctl = gpt_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

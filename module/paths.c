@@ -17,7 +17,9 @@ static const struct {
 	{ GPT_FLAG_WRITE, FOLL_WRITE },
 	{ GPT_FLAG_LONGTERM, FOLL_LONGTERM },
 	{ GPT_FLAG_FORCE, FOLL_FORCE },
+#if GPT_HAVE_FOLL_NOFAULT
 	{ GPT_FLAG_NOFAULT, FOLL_NOFAULT },
+#endif
 	{ GPT_FLAG_NOWAIT, FOLL_NOWAIT },
 	{ GPT_FLAG_ANON, FOLL_ANON },
 };
@@ -162,6 +164,9 @@ static const struct {
 	bool active;
 	u32 reason;
 } gpt_refusals[] = {
+	/* FOLL_NOFAULT is 5.16 */
+	{ GPT_FLAG_NOFAULT, 0, 0, !GPT_HAVE_FOLL_NOFAULT,
+	  GPT_REASON_NOT_IN_KERNEL },
 	/* internal_get_user_pages_fast() (6.1), gup_fast_fallback() (6.10) */
 	{ GPT_FLAG_NOWAIT | GPT_FLAG_ANON, GPT_PC_FAST, 0, true,
 	  GPT_REASON_FAST_FLAG },

@@ -11,6 +11,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include "gpt.h"
+#include "compat.h"
 
 /* Why the request cannot run, or GPT_REASON_NONE. */
 static u32 gpt_pin_check(const struct gpt_pin *req,

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "gpt.h"
+#include "compat.h"
 
 /* The hold @handle, with gf->lock held; NULL if there is none. */
 static struct gpt_hold *gpt_hold_lock(struct gpt_file *gf, u64 handle)
@@ -107,12 +108,12 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 		/* Writing through a read-only pin is not what a device may do. */
 		ret = -EINVAL;
 	} else {
-		kaddr = kmap_local_page(hold->pages[req.index]);
+		kaddr = gpt_kmap(hold->pages[req.index]);
 		if (write)
 			memcpy(kaddr + req.offset, buf, req.len);
 		else
 			memcpy(buf, kaddr + req.offset, req.len);
-		kunmap_local(kaddr);
+		gpt_kunmap(kaddr);
 	}
 	mutex_unlock(&gf->lock);
 

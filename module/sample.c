@@ -80,11 +80,11 @@ void gpt_sample_page(struct page *page, int own_refs,
 		s->flags |= GPT_SAMPLE_ZERO_PAGE;
 	if (is_zone_device_page(page))
 		s->flags |= GPT_SAMPLE_DEVMAP;
-	if (folio_test_lru(folio))
+	if (gpt_folio_test_lru(folio))
 		s->flags |= GPT_SAMPLE_LRU;
-	if (folio_test_active(folio))
+	if (gpt_folio_test_active(folio))
 		s->flags |= GPT_SAMPLE_ACTIVE;
-	if (folio_test_referenced(folio))
+	if (gpt_folio_test_referenced(folio))
 		s->flags |= GPT_SAMPLE_REFERENCED;
 }
 
@@ -93,7 +93,8 @@ void gpt_sample_page(struct page *page, int own_refs,
  * page flag touched.  (GUP-fast would mark the folio referenced, and a
  * later FOLL_TOUCH would then activate it through a per-CPU batch that
  * holds a reference: the measurement would change what it measures.)
- * Returns -EAGAIN where there is no PTE level: huge PMDs, hugetlb.
+ * Returns -EAGAIN where there is no PTE level (huge PMDs, hugetlb) or no
+ * way for a module to read it (6.12+: see gpt_follow_pte()).
  */
 static int gpt_sample_pte(struct mm_struct *mm, unsigned long addr,
 			  struct gpt_page_sample *s)
@@ -112,10 +113,12 @@ static int gpt_sample_pte(struct mm_struct *mm, unsigned long addr,
 	ret = gpt_pmd_lookup(mm, addr, &pmd);
 	if (ret || pmd_none(pmd))
 		return ret == -EAGAIN ? ret : 0;
-	if (pmd_trans_huge(pmd) || pmd_devmap(pmd) || pmd_leaf(pmd))
+	if (pmd_trans_huge(pmd) || gpt_pmd_devmap(pmd) || pmd_leaf(pmd))
 		return -EAGAIN;
-	if (follow_pte(mm, addr, &ptep, &ptl))
-		return 0;
+	ret = gpt_follow_pte(vma, addr, &ptep, &ptl);
+	if (ret)
+		return ret == -EOPNOTSUPP ? -EAGAIN : 0;
+	__acquire(ptl);	/* for sparse: follow_pte() returned it locked */
 	pte = ptep_get(ptep);
 	if (pte_present(pte) && pfn_valid(pte_pfn(pte)))
 		gpt_sample_page(pfn_to_page(pte_pfn(pte)), 0, s);
@@ -141,8 +144,7 @@ void gpt_sample_addr(struct mm_struct *mm, unsigned long addr,
 		return;
 	ret = gpt_sample_pte(mm, addr, s);
 	if (ret == -EAGAIN)
-		got = gpt_get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT,
-						&page);
+		got = gpt_get_user_page_nofault(mm, addr, &page);
 	mmap_read_unlock(mm);
 	if (got != 1)
 		return;
@@ -151,9 +153,9 @@ void gpt_sample_addr(struct mm_struct *mm, unsigned long addr,
 }
 
 /*
- * The filesystem of a file-backed folio, or 0.  The folio lock keeps
- * truncation, and with it inode eviction, away while we look.  fsdax
- * folios need no lock: truncation waits for their pins to drop.
+ * The filesystem of a folio that is not anonymous, or 0.  The folio lock
+ * keeps truncation, and with it inode eviction, away while we look.
+ * fsdax folios need no lock: truncation waits for their pins to drop.
  */
 static u64 gpt_folio_fs_magic(struct folio *folio, bool devmap)
 {
@@ -161,13 +163,12 @@ static u64 gpt_folio_fs_magic(struct folio *folio, bool devmap)
 	u64 magic = 0;
 
 	if (!devmap)
-		folio_lock(folio);
-	mapping = READ_ONCE(folio->mapping);
-	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_FLAGS) &&
-	    mapping->host)
+		gpt_folio_lock(folio);
+	mapping = gpt_folio_mapping(folio);
+	if (mapping && mapping->host)
 		magic = mapping->host->i_sb->s_magic;
 	if (!devmap)
-		folio_unlock(folio);
+		gpt_folio_unlock(folio);
 	return magic;
 }
 
@@ -178,18 +179,24 @@ static u32 gpt_page_kind(struct page *page, u64 *magic)
 	*magic = 0;
 	if (is_zero_page(page))
 		return GPT_KIND_ZERO;
+	/* Before the anon test: private hugetlb pages are anonymous too. */
+	if (gpt_folio_test_hugetlb(folio)) {
+		if (!gpt_folio_test_anon(folio))
+			*magic = gpt_folio_fs_magic(folio, false);
+		return GPT_KIND_HUGETLB;
+	}
+	if (gpt_folio_test_anon(folio)) {
+		if (gpt_folio_test_ksm(folio))
+			return GPT_KIND_KSM;
+		if (is_zone_device_page(page))
+			return GPT_KIND_DEVMAP;
+		return folio_test_large(folio) ? GPT_KIND_THP : GPT_KIND_ANON;
+	}
 	if (is_zone_device_page(page)) {
 		*magic = gpt_folio_fs_magic(folio, true);
 		return *magic ? GPT_KIND_FSDAX : GPT_KIND_DEVMAP;
 	}
-	if (folio_test_anon(folio)) {
-		if (gpt_folio_test_ksm(folio))
-			return GPT_KIND_KSM;
-		return folio_test_large(folio) ? GPT_KIND_THP : GPT_KIND_ANON;
-	}
 	*magic = gpt_folio_fs_magic(folio, false);
-	if (folio_test_hugetlb(folio))
-		return GPT_KIND_HUGETLB;
 	if (*magic == TMPFS_MAGIC)
 		return GPT_KIND_SHMEM;
 	return *magic ? GPT_KIND_FILE : GPT_KIND_UNKNOWN;
@@ -208,12 +215,12 @@ void gpt_page_record(struct page *page, struct gpt_page_record *rec)
 	rec->pincount = s.pincount;
 	rec->order = s.order;
 	rec->flags = s.flags;
-	rec->mapcount = page_mapcount(page);
+	rec->mapcount = gpt_page_mapcount(page);
 	rec->kind = gpt_page_kind(page, &rec->fs_magic);
-	if (folio_is_longterm_pinnable(folio))
+	if (gpt_folio_longterm_pinnable(folio))
 		rec->flags |= GPT_PAGE_LONGTERM_PINNABLE;
-	if (folio_zonenum(folio) == ZONE_MOVABLE)
+	if (gpt_folio_zonenum(folio) == ZONE_MOVABLE)
 		rec->flags |= GPT_PAGE_ZONE_MOVABLE;
-	if (folio_test_dirty(folio))
+	if (gpt_folio_test_dirty(folio))
 		rec->flags |= GPT_PAGE_DIRTY;
 }

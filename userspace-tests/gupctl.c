@@ -276,7 +276,7 @@ static int cmd_query(uint64_t handle)
 				       ", \"refcount\": %" PRId64 ", \"pincount\": %" PRId64
 				       ", \"mapcount\": %d, \"order\": %u, \"kind\": \"%s\""
 				       ", \"fs_magic\": %" PRIu64 ", \"flags\": \"%s\"}",
-				       first + i ? ", " : "", first + i, (uint64_t)r->pfn,
+				       (first + i) ? ", " : "", first + i, (uint64_t)r->pfn,
 				       (int64_t)r->refcount, (int64_t)r->pincount,
 				       r->mapcount, r->order, gpt_page_kind_name(r->kind),
 				       (uint64_t)r->fs_magic, flags);

@@ -2,6 +2,10 @@
 # build-initramfs.sh KVER OUT.cpio MODULE.ko BIN...
 # A busybox-static initramfs with the module, the harness binaries, mke2fs
 # and the kernel modules an fsdax ext4 mount needs, in load order.
+# MODULE.ko goes where it is on the host if that is under /lib/modules/KVER
+# (/lib/modules/KVER/updates/dkms/ for a DKMS-installed one), otherwise to
+# /lib/modules/KVER/extra/; depmod indexes the tree so that the guest can
+# "modprobe gup_pin_test".
 set -eu
 kver=$1 out=$2 module=$3
 shift 3
@@ -35,7 +39,16 @@ done | awk '!seen[$0]++' | while read -r ko; do
 	echo "$ko" >>"$root/lib/gpt-kernel-modules"
 done
 
-cp "$module" "$root/gup_pin_test.ko"
+case $module in
+/lib/modules/"$kver"/*) dest=$module ;;
+*) dest=/lib/modules/$kver/extra/gup_pin_test.ko ;;
+esac
+mkdir -p "$root$(dirname "$dest")"
+cp "$module" "$root$dest"
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+done
+depmod -b "$root" "$kver"
 for bin in "$@"; do
 	rm -f "$root/bin/$(basename "$bin")"
 	cp "$bin" "$root/bin/"

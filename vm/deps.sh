@@ -1,9 +1,16 @@
 #!/bin/sh
-# Installs the Debian packages the build, the VM and the tests need, when
-# missing.  As root it runs apt-get; otherwise it prints the line to run.
+# Installs the Debian packages the build, the VM, the packaging and the
+# tests need, when missing.  As root it runs apt-get; otherwise it prints
+# the line to run.
+#   build, VM:    linux-image/headers, qemu, busybox, e2fsprogs, cpio, kmod,
+#                 gcc, make, libc6-dev, perl (prove)
+#   DKMS, .deb:   dkms, dh-dkms, debhelper, dpkg-dev, openssl (the MOK key
+#                 DKMS signs with)
+#   make lint:    sparse, cppcheck, linux-source-6.1 (checkpatch.pl), xz-utils
 set -eu
 pkgs="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
-e2fsprogs cpio kmod perl gcc make libc6-dev"
+e2fsprogs cpio kmod perl gcc make libc6-dev dkms dh-dkms debhelper dpkg-dev
+openssl sparse cppcheck linux-source-6.1 xz-utils"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -6,6 +6,9 @@
 #   OUTDIR/results.log  the guest's results (ttyS1), CR stripped
 #   OUTDIR/suite.t      the suite's own TAP            (check)
 #   OUTDIR/rig.t        the rig's verdict on the run, as TAP
+# In check mode GPT_MODULE names the host file the initramfs carries (the
+# DKMS-installed /lib/modules/KVER/updates/dkms/gup_pin_test.ko): the rig
+# checks that the guest's modprobe loaded exactly that file.
 set -u
 mode=$1 kver=$2 initramfs=$3 out=$4
 timeout_s=${GPT_VM_TIMEOUT:-900}
@@ -40,17 +43,41 @@ grep -v '^GPT-' "$out/results.log" >"$out/suite.t"
 
 # The rig's verdict: one TAP point per thing that can go wrong.
 n=0 failed=0
-point() {	# point OK|FAIL description
+point() {	# point OK|FAIL description...
 	n=$((n + 1))
-	if [ "$1" = OK ]; then
-		echo "ok $n - $2"
+	verdict=$1
+	shift
+	if [ "$verdict" = OK ]; then
+		echo "ok $n - $*"
 	else
 		failed=1
-		echo "not ok $n - $2"
+		echo "not ok $n - $*"
 	fi
 }
 has_stage() { grep -qx "GPT-STAGE $1" "$out/results.log"; }
 ok_if() { if "$@"; then echo OK; else echo FAIL; fi; }
+
+# The guest reports "GPT-MODULE path=P sha256=S loaded-srcversion=L
+# file-srcversion=F copies=N" for the module that modprobe loaded.
+field() { sed -n "s/^GPT-MODULE .*$1=\([^ ]*\).*/\1/p" "$out/results.log"; }
+module_point() {
+	want=${GPT_MODULE:-}
+	want_sum=none
+	[ -f "$want" ] && want_sum=$(sha256sum "$want" | cut -d' ' -f1)
+	path=$(field path) sum=$(field sha256) copies=$(field copies)
+	lsrc=$(field loaded-srcversion) fsrc=$(field file-srcversion)
+	ok=FAIL
+	case $want in
+	/lib/modules/"$kver"/updates/dkms/*)
+		[ "$path" = "$want" ] && [ "$sum" = "$want_sum" ] &&
+			[ -n "$lsrc" ] && [ "$lsrc" = "$fsrc" ] &&
+			[ "$copies" = 1 ] && ok=OK
+		;;
+	esac
+	point $ok "modprobe loaded the DKMS-installed module: ${path:-?}" \
+		"(want ${want:-GPT_MODULE unset}), sha256 ${sum:-?} (host: $want_sum)," \
+		"srcversion loaded ${lsrc:-?} = file ${fsrc:-?}, copies in the initramfs: ${copies:-?}"
+}
 
 last=$(grep '^GPT-STAGE ' "$out/results.log" | tail -n 1 | cut -d' ' -f2)
 {
@@ -64,6 +91,7 @@ last=$(grep '^GPT-STAGE ' "$out/results.log" | tail -n 1 | cut -d' ' -f2)
 	point "$(ok_if has_stage boot)" "VM booted to the initramfs"
 	point "$(ok_if has_stage filesystems)" "pmem ext4 -o dax, ext4 and tmpfs mounted"
 	point "$(ok_if has_stage module-loaded)" "gup_pin_test.ko loaded, /dev/gup_test present"
+	module_point
 	point "$(ok_if grep -q '^GPT-SUITE-EXIT ' "$out/results.log")" "test suite ran to its end"
 	point "$(ok_if has_stage module-unloaded)" "gup_pin_test.ko unloaded"
 	acq=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_acquired \([0-9]*\).*/\1/p' "$out/results.log")

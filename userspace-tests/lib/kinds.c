@@ -141,13 +141,16 @@ static int written_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 	if (fd < 0)
 		return fd;
 	memset(buf, 0x5a, sizeof(buf));
-	for (size_t off = 0; off < len; off += (size_t)sysconf(_SC_PAGESIZE))
-		if (pwrite(fd, buf, sizeof(buf), (off_t)off) != (ssize_t)sizeof(buf)) {
-			int err = -errno;
+	for (size_t off = 0; off < len; off += (size_t)sysconf(_SC_PAGESIZE)) {
+		ssize_t n = pwrite(fd, buf, sizeof(buf), (off_t)off);
+
+		if (n != (ssize_t)sizeof(buf)) {
+			int err = n < 0 ? -errno : -EIO;
 
 			close(fd);
-			return err ? err : -EIO;
+			return err;
 		}
+	}
 	return fd;
 }
 

@@ -68,7 +68,7 @@ int gpt_mem_map(const char *spec, size_t pages, bool shared,
 		enum gpt_prefault prefault, struct gpt_mem *mem)
 {
 	size_t len = pages * page_size();
-	int fd = -1, ret;
+	int fd, ret;
 
 	memset(mem, 0, sizeof(*mem));
 	mem->fd = -1;
@@ -109,7 +109,11 @@ int gpt_pin_counters_read(struct gpt_pin_counters *c)
 	f = fopen("/proc/sys/vm/stat_refresh", "w");
 	if (!f)
 		return -errno;
-	if (fputs("1\n", f) < 0 || fclose(f))
+	if (fputs("1\n", f) < 0) {
+		fclose(f);
+		return -EIO;
+	}
+	if (fclose(f))
 		return -EIO;
 
 	f = fopen("/proc/vmstat", "r");

@@ -66,7 +66,7 @@ static void remote_pin(struct suite *s, const struct child *c, uint32_t path,
 {
 	const struct gpt_path_info *p = gpt_path_by_id(&s->info, path);
 	struct gpt_cell_result r = { 0 };
-	struct gpt_pin_counters c0, c1;
+	struct gpt_pin_counters c0 = { 0 }, c1 = { 0 };
 	struct tap_point t;
 
 	tap_begin(&t);

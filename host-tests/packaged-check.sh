@@ -1,0 +1,147 @@
+#!/bin/sh
+# packaged-check.sh KVER BUILD
+# The part of "make check" that installs things on this host (as root, under
+# flock; "make all deb" has run).  In this order:
+#   1. from a clean host, "make dkms-install KVER=..." (dkms add, build and
+#      install from /usr/src), "make sign", "make dkms-uninstall"
+#   2. apt-get install of build/deb/*.deb: the package's postinst runs DKMS
+#   3. the test VM boots with the module that the package's DKMS build
+#      installed in /lib/modules/KVER/updates/dkms (loaded with modprobe)
+#      and the package's gupctl and test suite
+#   4. apt-get purge, which must leave nothing behind
+# TAP: BUILD/host/packaging.t (1, 2), BUILD/vm/suite.t and rig.t (3),
+# BUILD/host/purge.t (4).  Logs: BUILD/host/*.log.
+set -u
+kver=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+mkdir -p "$2"
+build=$(cd "$2" && pwd)
+name=gup-pin-test
+version=$(cat VERSION)
+host=$build/host
+mkdir -p "$host" "$build/vm"
+ko=/lib/modules/$kver/updates/dkms/gup_pin_test.ko
+debs="$build/deb/$name-dkms_${version}_all.deb $build/deb/$name-tools_${version}_$(dpkg --print-architecture).deb"
+export DEBIAN_FRONTEND=noninteractive
+# What runs here (make, DKMS, apt) starts as from a shell, not inside make check.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
+n=0
+point() {	# point OK|FAIL description...
+	n=$((n + 1))
+	verdict=$1
+	shift
+	if [ "$verdict" = OK ]; then echo "ok $n - $*"; else echo "not ok $n - $*"; fi
+}
+ok_if() { if "$@"; then echo OK; else echo FAIL; fi; }
+# run LOG CMD...: CMD's output goes to LOG; its exit status is returned.
+run() {
+	log=$host/$1
+	shift
+	echo "\$ $*" >>"$log"
+	"$@" >>"$log" 2>&1 </dev/null
+}
+installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q ' installed$'; }
+# Anything of ours left on the host, one per line.
+leftovers() {
+	for p in /usr/src/$name-* /var/lib/dkms/$name /lib/modules/*/updates/dkms/gup_pin_test.ko*; do
+		[ -e "$p" ] && echo "$p"
+	done
+	for p in $name-dkms $name-tools; do
+		installed "$p" && echo "package $p"
+	done
+	return 0
+}
+dkms_installed() { dkms status -m "$name" -v "$version" -k "$kver" 2>/dev/null | grep -q ': installed'; }
+ko_is_ours() {
+	[ "$(modinfo -F version "$ko" 2>/dev/null)" = "$version" ] &&
+		modinfo -F vermagic "$ko" 2>/dev/null | grep -q "^$kver " &&
+		[ "$(modinfo -k "$kver" -n gup_pin_test 2>/dev/null)" = "$ko" ]
+}
+nprobes=$(ls module/conftest/*.c | wc -l)
+
+rm -f "$host"/*.log
+{
+	# 1. make dkms-install / sign / dkms-uninstall, from a clean host.
+	installed $name-dkms || installed $name-tools &&
+		run cleanup.log apt-get purge -y $name-dkms $name-tools
+	run cleanup.log scripts/dkms.sh uninstall
+	left=$(leftovers | tr '\n' ' ')
+	point "$(ok_if test -z "$left")" "clean start: no package, DKMS tree or module of ours${left:+ (left: $left)}"
+
+	run dkms-install.log make dkms-install KVER="$kver"
+	point "$(ok_if test $? -eq 0)" "make dkms-install KVER=$kver (log: $host/dkms-install.log)"
+	point "$(ok_if dkms_installed)" "dkms status: $(dkms status -m $name -v "$version" -k "$kver" 2>&1 | head -n 1)"
+	point "$(ok_if ko_is_ours)" "$ko: version $version, vermagic $kver, what modprobe finds (depmod)"
+	makelog=/var/lib/dkms/$name/$version/$kver/$(uname -m)/log/make.log
+	got=$(grep -c '^  PROBE   [a-z_0-9]*: \(yes\|no\)$' "$makelog" 2>/dev/null)
+	point "$(ok_if test "${got:-0}" -eq "$nprobes")" \
+		"the DKMS build printed all $nprobes probe answers in its make.log (found ${got:-0})"
+
+	if [ -f /var/lib/dkms/mok.key ] && [ -f /var/lib/dkms/mok.pub ]; then
+		run sign.log make sign KVER="$kver"
+		signer=$(modinfo -F signer module/gup_pin_test.ko 2>/dev/null)
+		point "$(ok_if test "$signer" = "DKMS module signing key")" \
+			"make sign: module/gup_pin_test.ko signed by '${signer:-nobody}' with /var/lib/dkms/mok.key"
+	else
+		point OK "make sign # SKIP no DKMS MOK key in /var/lib/dkms"
+	fi
+	msg=$(MOK_KEY=/nonexistent scripts/sign.sh "/lib/modules/$kver/build" module/gup_pin_test.ko 2>&1)
+	rc=$?
+	point "$(ok_if test $rc -eq 0)" "make sign without a key exits 0 and says: $(echo "$msg" | tr '\n' ' ')"
+
+	run dkms-uninstall.log make dkms-uninstall
+	rc=$?
+	left=$(leftovers | tr '\n' ' ')
+	point "$(ok_if test $rc -eq 0 -a -z "$left")" \
+		"make dkms-uninstall leaves nothing behind${left:+ (left: $left)}"
+
+	# 2. The .deb files, installed with apt.
+	run apt-install.log apt-get install -y --no-install-recommends $debs
+	point "$(ok_if test $? -eq 0)" "apt-get install $(for d in $debs; do printf '%s ' "${d##*/}"; done)(log: $host/apt-install.log)"
+	point "$(ok_if installed $name-dkms)" "package $name-dkms installed"
+	point "$(ok_if installed $name-tools)" "package $name-tools installed: $(ls /usr/bin/gupctl /usr/libexec/$name/gpt-tests 2>&1 | tr '\n' ' ')"
+	point "$(ok_if dkms_installed)" "the package's DKMS build: $(dkms status -m $name -v "$version" -k "$kver" 2>&1 | head -n 1)"
+	point "$(ok_if ko_is_ours)" "$ko from the package's DKMS build: version $version, vermagic $kver"
+	if installed $name-dkms; then
+		run dkms-install-refused.log make dkms-install KVER="$kver"
+		rc=$?
+	else
+		rc=0
+	fi
+	point "$(ok_if test $rc -ne 0)" "make dkms-install refuses while the package owns the DKMS module"
+	echo "1..$n"
+} >"$host/packaging.t"
+
+# 3. The VM, on the module DKMS built from the package.
+rm -f "$build/vm/suite.t" "$build/vm/rig.t"
+if run initramfs.log vm/build-initramfs.sh "$kver" "$build/initramfs-dkms.cpio" \
+	"$ko" /usr/bin/gupctl /usr/libexec/$name/gpt-tests; then
+	GPT_MODULE=$ko vm/run.sh check "$kver" "$build/initramfs-dkms.cpio" "$build/vm"
+else
+	for t in suite rig; do
+		printf 'not ok 1 - no initramfs with the DKMS-installed module (%s)\n1..1\n' \
+			"$host/initramfs.log" >"$build/vm/$t.t"
+	done
+fi
+
+# 4. apt-get purge.
+n=0
+{
+	installed $name-dkms && installed $name-tools &&
+		run apt-purge.log apt-get purge -y $name-dkms $name-tools
+	rc=$?
+	point "$(ok_if test $rc -eq 0)" "apt-get purge $name-dkms $name-tools (log: $host/apt-purge.log)"
+	left=$(leftovers | tr '\n' ' ')
+	point "$(ok_if test -z "$left")" "nothing left behind: no /usr/src/$name-*, /var/lib/dkms/$name, updates/dkms module or package${left:+ (left: $left)}"
+	point "$(ok_if test ! -e /usr/bin/gupctl -a ! -e /usr/libexec/$name)" "gupctl and the suite are gone"
+	echo "1..$n"
+} >"$host/purge.t"
+
+# Whatever failed above, leave the host without any of it.
+[ -z "$(leftovers)" ] || {
+	run cleanup.log apt-get purge -y $name-dkms $name-tools
+	run cleanup.log scripts/dkms.sh uninstall
+}
+exit 0

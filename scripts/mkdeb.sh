@@ -1,0 +1,40 @@
+#!/bin/sh
+# mkdeb.sh OUTDIR
+# "make deb": builds OUTDIR/gup-pin-test-dkms_VERSION_all.deb (dh-dkms:
+# the module's source for DKMS) and OUTDIR/gup-pin-test-tools_VERSION_ARCH.deb
+# (gupctl and the test suite) with dpkg-buildpackage, from a staged copy
+# of the sources.  The package version is VERSION: debian/changelog is
+# written here, dkms.conf's version by dh_dkms -V.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+version=$(cat "$top/VERSION")
+stage=$out/src/gup-pin-test-$version
+
+rm -rf "$out/src" "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
+mkdir -p "$stage"
+# The module part exactly as DKMS gets it, then the rest of the package.
+make -s -C "$top" dkms-tree DKMS_TREE="$stage" >/dev/null
+cp "$top/dkms.conf" "$stage/dkms.conf"
+cp -r "$top/userspace-tests" "$top/debian" "$stage/"
+date=$(git -C "$top" log -1 --format=%aD 2>/dev/null || date -R)
+cat >"$stage/debian/changelog" <<END
+gup-pin-test ($version) unstable; urgency=medium
+
+  * Built from the gup-pin-test source tree by "make deb".
+
+ -- gup-pin-test developers <gup-pin-test@localhost>  $date
+END
+
+echo "  DEB     gup-pin-test $version (log: $out/build.log)"
+if ! (cd "$stage" && dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
+	tail -n 40 "$out/build.log" >&2
+	echo "mkdeb.sh: dpkg-buildpackage failed; see $out/build.log" >&2
+	exit 1
+fi
+mv "$out"/src/*.deb "$out"/src/*.changes "$out"/src/*.buildinfo "$out/"
+rm -rf "$out/src"
+for deb in "$out"/*.deb; do
+	echo "  DEB     $deb"
+done
