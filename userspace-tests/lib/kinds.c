@@ -53,6 +53,20 @@ int gpt_kind_by_name(const char *name)
 	return -1;
 }
 
+/* @fd, fresh from a create call, sized to @len; -errno, closed, if not. */
+static int sized(int fd, size_t len)
+{
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	if (!ftruncate(fd, (off_t)len))
+		return fd;
+	err = -errno;
+	close(fd);
+	return err;
+}
+
 /* A new file "DIR/gpt-KIND" of @len bytes, already unlinked. */
 static int new_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 {
@@ -67,13 +81,7 @@ static int new_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 	if (fd < 0)
 		return -errno;
 	unlink(path);
-	if (ftruncate(fd, (off_t)len)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return sized(fd, len);
 }
 
 /* Map @fd with @prot/@flags and touch it with @how. */
@@ -171,23 +179,14 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 	case GPT_MEM_SHARED_ANON:
 		return map_anon(mem, len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
 	case GPT_MEM_MEMFD:
-		ret = memfd_create("gpt-memfd", MFD_CLOEXEC);
-		if (ret >= 0 && ftruncate(ret, (off_t)len)) {
-			close(ret);
-			ret = -1;
-		}
-		return map_fd(mem, ret < 0 ? -errno : ret, len, rw, MAP_SHARED,
-			      GPT_PREFAULT_WRITE);
+		return map_fd(mem, sized(memfd_create("gpt-memfd", MFD_CLOEXEC), len),
+			      len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
 	case GPT_MEM_MEMFD_HUGETLB:
 		if (len > HUGE_SIZE)
 			return -EINVAL;
-		ret = memfd_create("gpt-hugetlb", MFD_CLOEXEC | MFD_HUGETLB);
-		if (ret >= 0 && ftruncate(ret, HUGE_SIZE)) {
-			close(ret);
-			ret = -1;
-		}
-		ret = map_fd(mem, ret < 0 ? -errno : ret, HUGE_SIZE, rw,
-			     MAP_SHARED, GPT_PREFAULT_NONE);
+		ret = map_fd(mem, sized(memfd_create("gpt-hugetlb", MFD_CLOEXEC |
+						     MFD_HUGETLB), HUGE_SIZE),
+			     HUGE_SIZE, rw, MAP_SHARED, GPT_PREFAULT_NONE);
 		if (!ret) {
 			mem->len = len;
 			gpt_prefault(mem->addr, len, GPT_PREFAULT_WRITE);
@@ -222,13 +221,8 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 		return map_fd(mem, ret < 0 ? -errno : ret, len, rw, MAP_PRIVATE,
 			      GPT_PREFAULT_WRITE);
 	case GPT_MEM_SECRET:
-		ret = (int)syscall(SYS_memfd_secret, 0);
-		if (ret >= 0 && ftruncate(ret, (off_t)len)) {
-			close(ret);
-			ret = -1;
-		}
-		return map_fd(mem, ret < 0 ? -errno : ret, len, rw, MAP_SHARED,
-			      GPT_PREFAULT_WRITE);
+		return map_fd(mem, sized((int)syscall(SYS_memfd_secret, 0), len),
+			      len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
 	case GPT_MEM_ZERO_PAGE:
 		return map_anon(mem, len, rw, MAP_PRIVATE, GPT_PREFAULT_READ);
 	case GPT_MEM_UNFAULTED:
