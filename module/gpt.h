@@ -7,6 +7,7 @@
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include "gup_pin_test.h"
 
@@ -80,6 +81,14 @@ int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr);
 void gpt_hold_unreserve(struct gpt_file *gf, unsigned long nr);
 int gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold);
 void gpt_holds_release_all(struct gpt_file *gf);
+
+/* Fail an ioctl with @err, saying @reason in the caller's result. */
+static inline long gpt_fail(u32 __user *ureason, u32 reason, long err)
+{
+	if (put_user(reason, ureason))
+		return -EFAULT;
+	return err;
+}
 
 long gpt_ioctl_info(void __user *uarg);
 long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg);

@@ -75,19 +75,14 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 	if (copy_from_user(&in, ureq, sizeof(in)))
 		return -EFAULT;
 	if ((in.flags & ~GPT_UNPIN_ALL) ||
-	    memchr_inv(in.reserved_in, 0, sizeof(in.reserved_in))) {
-		if (put_user(GPT_REASON_BAD_ARGUMENT, &ureq->reason))
-			return -EFAULT;
-		return -EINVAL;
-	}
+	    memchr_inv(in.reserved_in, 0, sizeof(in.reserved_in)))
+		return gpt_fail(&ureq->reason, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 
 	mutex_lock(&gf->lock);
 	hold = xa_erase(&gf->holds, in.handle);
 	if (!hold) {
 		mutex_unlock(&gf->lock);
-		if (put_user(GPT_REASON_NO_HANDLE, &ureq->reason))
-			return -EFAULT;
-		return -ENOENT;
+		return gpt_fail(&ureq->reason, GPT_REASON_NO_HANDLE, -ENOENT);
 	}
 	req = (struct gpt_unpin) {
 		.handle = in.handle,

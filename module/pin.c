@@ -204,12 +204,8 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		reason = GPT_REASON_HOLD_LIMIT;
 		ret = -ENOSPC;
 	}
-	if (reason) {
-		/* Say why, even though the ioctl fails. */
-		if (put_user(reason, &ureq->reason))
-			return -EFAULT;
-		return ret ? ret : -EINVAL;
-	}
+	if (reason)
+		return gpt_fail(&ureq->reason, reason, ret ? ret : -EINVAL);
 
 	/* Outputs start from zero, whatever the caller left there. */
 	req = (struct gpt_pin) {

@@ -23,13 +23,6 @@ static struct gpt_hold *gpt_hold_lock(struct gpt_file *gf, u64 handle)
 	return hold;
 }
 
-static long gpt_fail(u32 __user *ureason, u32 reason, long err)
-{
-	if (put_user(reason, ureason))
-		return -EFAULT;
-	return err;
-}
-
 long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 {
 	struct gpt_query __user *ureq = uarg;
