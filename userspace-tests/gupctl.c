@@ -18,6 +18,8 @@
 
 static bool json;
 static int dev = -1;
+/* Where kind:KIND and matrix put file-backed memory (the test VM's mounts). */
+static const struct gpt_dirs default_dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
 static struct gpt_info info;
 
 /* Mappings behind the holds of a session, unmapped at UNPIN. */
@@ -328,7 +330,6 @@ static int unpin_handle(uint64_t handle, bool dirty)
 static int map_mem(const char *spec, uint64_t pages, bool shared,
 		   enum gpt_prefault prefault, struct gpt_mem *mem)
 {
-	static const struct gpt_dirs dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
 	int kind;
 
 	if (strncmp(spec, "kind:", 5))
@@ -336,7 +337,7 @@ static int map_mem(const char *spec, uint64_t pages, bool shared,
 	kind = gpt_kind_by_name(spec + 5);
 	if (kind < 0)
 		return -EINVAL;
-	return gpt_kind_map(kind, &dirs, pages, mem);
+	return gpt_kind_map(kind, &default_dirs, pages, mem);
 }
 
 /* getopt state is global: every command parses from a clean slate. */
@@ -496,7 +497,7 @@ static int cmd_matrix(int argc, char **argv)
 		{ "pages", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct gpt_dirs dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
+	struct gpt_dirs dirs = default_dirs;
 	uint64_t pages = 16;
 	int c, n = 0;
 

@@ -3,20 +3,10 @@
 #include <string.h>
 #include "gpt.h"
 
-void gpt_cell_run(int fd, const struct gpt_dirs *dirs, enum gpt_mem_kind kind,
-		  size_t pages, const struct gpt_pin *req, bool fold,
-		  struct gpt_cell_result *res)
+void gpt_pin_measured(int fd, bool fold, struct gpt_cell_result *res)
 {
 	struct gpt_pin_counters c0 = { 0 }, c1 = { 0 };
-	struct gpt_mem mem;
 
-	memset(res, 0, sizeof(*res));
-	res->pin = *req;
-	res->setup_err = gpt_kind_map(kind, dirs, pages, &mem);
-	if (res->setup_err)
-		goto out;
-	res->pin.addr = (uintptr_t)mem.addr;
-	res->pin.nr_pages = pages;
 	if (fold)
 		res->fold_err = gpt_pin_counters_read(&c0);
 	res->ioctl_err = gpt_pin(fd, &res->pin);
@@ -24,6 +14,21 @@ void gpt_cell_run(int fd, const struct gpt_dirs *dirs, enum gpt_mem_kind kind,
 		res->fold_err = gpt_pin_counters_read(&c1);
 	res->folded.acquired = c1.acquired - c0.acquired;
 	res->folded.released = c1.released - c0.released;
-out:
+}
+
+void gpt_cell_run(int fd, const struct gpt_dirs *dirs, enum gpt_mem_kind kind,
+		  size_t pages, const struct gpt_pin *req, bool fold,
+		  struct gpt_cell_result *res)
+{
+	struct gpt_mem mem;
+
+	memset(res, 0, sizeof(*res));
+	res->pin = *req;
+	res->setup_err = gpt_kind_map(kind, dirs, pages, &mem);
+	if (!res->setup_err) {
+		res->pin.addr = (uintptr_t)mem.addr;
+		res->pin.nr_pages = pages;
+		gpt_pin_measured(fd, fold, res);
+	}
 	gpt_mem_unmap(&mem);
 }

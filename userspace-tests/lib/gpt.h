@@ -59,6 +59,13 @@ struct gpt_mem {
 void gpt_prefault(void *addr, size_t len, enum gpt_prefault how);
 
 /*
+ * mmap() @len bytes of @fd (-1: anonymous memory) into @mem and touch
+ * them with @how; 0, or -errno with @fd closed.
+ */
+int gpt_mem_mmap(struct gpt_mem *mem, int fd, size_t len, int prot,
+		 int flags, enum gpt_prefault how);
+
+/*
  * @spec: "anon" (private anonymous) or "file:PATH" (created and sized to
  * fit if needed).  @shared picks MAP_SHARED for files.  0, or -errno.
  */
@@ -126,9 +133,14 @@ struct gpt_cell_result {
 };
 
 /*
- * Maps @pages of @kind, sends @req (path, flags... as given; addr and
- * nr_pages filled in) and unmaps.  With @fold, also measures the pin
+ * Sends the PIN request in @res->pin; with @fold, also measures the pin
  * counters from /proc/vmstat around the ioctl.
+ */
+void gpt_pin_measured(int fd, bool fold, struct gpt_cell_result *res);
+
+/*
+ * Maps @pages of @kind, sends @req (path, flags... as given; addr and
+ * nr_pages filled in) through gpt_pin_measured() and unmaps.
  */
 void gpt_cell_run(int fd, const struct gpt_dirs *dirs, enum gpt_mem_kind kind,
 		  size_t pages, const struct gpt_pin *req, bool fold,

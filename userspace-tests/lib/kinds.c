@@ -84,40 +84,13 @@ static int new_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 	return sized(fd, len);
 }
 
-/* Map @fd with @prot/@flags and touch it with @how. */
+/* Map @fd, or pass on the -errno that getting it gave. */
 static int map_fd(struct gpt_mem *mem, int fd, size_t len, int prot,
 		  int flags, enum gpt_prefault how)
 {
-	void *addr;
-
-	if (fd < 0)
-		return fd;
-	addr = mmap(NULL, len, prot, flags, fd, 0);
-	if (addr == MAP_FAILED) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	mem->addr = mem->base = addr;
-	mem->len = mem->base_len = len;
-	mem->fd = fd;
-	gpt_prefault(addr, len, how);
-	return 0;
+	return fd < 0 ? fd : gpt_mem_mmap(mem, fd, len, prot, flags, how);
 }
 
-static int map_anon(struct gpt_mem *mem, size_t len, int prot, int flags,
-		    enum gpt_prefault how)
-{
-	void *addr = mmap(NULL, len, prot, flags | MAP_ANONYMOUS, -1, 0);
-
-	if (addr == MAP_FAILED)
-		return -errno;
-	mem->addr = mem->base = addr;
-	mem->len = mem->base_len = len;
-	gpt_prefault(addr, len, how);
-	return 0;
-}
 
 /* A PMD-aligned anonymous THP region, the first @len bytes written. */
 static int map_thp(struct gpt_mem *mem, size_t len)
@@ -173,11 +146,11 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 	mem->fd = -1;
 	switch (kind) {
 	case GPT_MEM_ANON:
-		return map_anon(mem, len, rw, MAP_PRIVATE, GPT_PREFAULT_WRITE);
+		return gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, GPT_PREFAULT_WRITE);
 	case GPT_MEM_ANON_THP:
 		return len > HUGE_SIZE ? -EINVAL : map_thp(mem, len);
 	case GPT_MEM_SHARED_ANON:
-		return map_anon(mem, len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
+		return gpt_mem_mmap(mem, -1, len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
 	case GPT_MEM_MEMFD:
 		return map_fd(mem, sized(memfd_create("gpt-memfd", MFD_CLOEXEC), len),
 			      len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
@@ -214,7 +187,7 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 		return map_fd(mem, written_file(dirs->ext4, kind, len), len,
 			      PROT_READ, MAP_PRIVATE, GPT_PREFAULT_READ);
 	case GPT_MEM_PROT_NONE:
-		return map_anon(mem, len, PROT_NONE, MAP_PRIVATE,
+		return gpt_mem_mmap(mem, -1, len, PROT_NONE, MAP_PRIVATE,
 				GPT_PREFAULT_NONE);
 	case GPT_MEM_DEV_ZERO:
 		ret = open("/dev/zero", O_RDWR | O_CLOEXEC);
@@ -224,11 +197,11 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 		return map_fd(mem, sized((int)syscall(SYS_memfd_secret, 0), len),
 			      len, rw, MAP_SHARED, GPT_PREFAULT_WRITE);
 	case GPT_MEM_ZERO_PAGE:
-		return map_anon(mem, len, rw, MAP_PRIVATE, GPT_PREFAULT_READ);
+		return gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, GPT_PREFAULT_READ);
 	case GPT_MEM_UNFAULTED:
-		return map_anon(mem, len, rw, MAP_PRIVATE, GPT_PREFAULT_NONE);
+		return gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, GPT_PREFAULT_NONE);
 	case GPT_MEM_UNMAPPED:
-		ret = map_anon(mem, len, rw, MAP_PRIVATE, GPT_PREFAULT_NONE);
+		ret = gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, GPT_PREFAULT_NONE);
 		if (!ret)
 			munmap(mem->base, mem->base_len);
 		mem->base = NULL;	/* keep the address, own nothing */

@@ -45,11 +45,11 @@ void gpt_prefault(void *addr, size_t len, enum gpt_prefault how)
 	}
 }
 
-/* mmap() @len bytes of @fd (or anonymous if -1) into @mem. */
-static int map_into(struct gpt_mem *mem, size_t len, int prot, int flags,
-		    int fd)
+int gpt_mem_mmap(struct gpt_mem *mem, int fd, size_t len, int prot,
+		 int flags, enum gpt_prefault how)
 {
-	void *addr = mmap(NULL, len, prot, flags, fd, 0);
+	void *addr = mmap(NULL, len, prot, flags | (fd < 0 ? MAP_ANONYMOUS : 0),
+			  fd, 0);
 
 	if (addr == MAP_FAILED) {
 		int err = -errno;
@@ -61,32 +61,28 @@ static int map_into(struct gpt_mem *mem, size_t len, int prot, int flags,
 	mem->addr = mem->base = addr;
 	mem->len = mem->base_len = len;
 	mem->fd = fd;
+	gpt_prefault(addr, len, how);
 	return 0;
 }
 
 int gpt_mem_map(const char *spec, size_t pages, bool shared,
 		enum gpt_prefault prefault, struct gpt_mem *mem)
 {
+	const int rw = PROT_READ | PROT_WRITE;
 	size_t len = pages * page_size();
-	int fd, ret;
+	int fd;
 
 	memset(mem, 0, sizeof(*mem));
 	mem->fd = -1;
-	if (!strcmp(spec, "anon")) {
-		ret = map_into(mem, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1);
-	} else if (!strncmp(spec, "file:", 5)) {
-		fd = open_sized(spec + 5, len);
-		if (fd < 0)
-			return fd;
-		ret = map_into(mem, len, PROT_READ | PROT_WRITE,
-			       shared ? MAP_SHARED : MAP_PRIVATE, fd);
-	} else {
+	if (!strcmp(spec, "anon"))
+		return gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, prefault);
+	if (strncmp(spec, "file:", 5))
 		return -EINVAL;
-	}
-	if (!ret)
-		gpt_prefault(mem->addr, mem->len, prefault);
-	return ret;
+	fd = open_sized(spec + 5, len);
+	if (fd < 0)
+		return fd;
+	return gpt_mem_mmap(mem, fd, len, rw, shared ? MAP_SHARED : MAP_PRIVATE,
+			    prefault);
 }
 
 void gpt_mem_unmap(struct gpt_mem *mem)

@@ -66,7 +66,6 @@ static void remote_pin(struct suite *s, const struct child *c, uint32_t path,
 {
 	const struct gpt_path_info *p = gpt_path_by_id(&s->info, path);
 	struct gpt_cell_result r = { 0 };
-	struct gpt_pin_counters c0 = { 0 }, c1 = { 0 };
 	struct tap_point t;
 
 	tap_begin(&t);
@@ -75,12 +74,7 @@ static void remote_pin(struct suite *s, const struct child *c, uint32_t path,
 	r.pin.pid = c->pid;
 	r.pin.addr = c->addr;
 	r.pin.nr_pages = NPAGES;
-	r.fold_err = gpt_pin_counters_read(&c0);
-	r.ioctl_err = gpt_pin(s->fd, &r.pin);
-	if (!r.fold_err)
-		r.fold_err = gpt_pin_counters_read(&c1);
-	r.folded.acquired = c1.acquired - c0.acquired;
-	r.folded.released = c1.released - c0.released;
+	gpt_pin_measured(s->fd, true, &r);
 	expect_check(&t, e, GPT_MEM_ANON, &r, 1);
 	tap_end(&t, "remote: %s on a child's anonymous pages, %s: %s",
 		p ? p->function : "?", flags & GPT_FLAG_WRITE ? "write" : "read",
