@@ -2,21 +2,31 @@
 /*
  * gup_pin_test: the userspace API of /dev/gup_test (module gup_pin_test.ko).
  *
- * The API is ours and stable: path numbers, flag bits and reason codes never
- * change meaning and are never kernel FOLL_* values; the module translates
- * them for the kernel it runs on.
+ * The API is ours and stable: path numbers, flag bits, reason codes and
+ * kinds never change meaning and are never kernel FOLL_* values; the module
+ * translates them for the kernel it runs on.  docs/uapi.md tells the story.
  *
- * Rules for every struct:
- *  - fixed-width fields, explicit padding, 8-byte aligned sizes;
- *  - reserved input fields must be zero (EINVAL otherwise), reserved output
- *    fields come back zero;
- *  - a new field takes reserved space and raises GPT_UAPI_VERSION, so a zero
- *    there always means "as in version 1"; a struct that has to grow gets a
- *    new ioctl number (the size is part of it) and the old number stays.
+ * Extensible structs (version 3), as openat2() and clone3() do it:
+ *  - every request starts with __u32 size, the bytes of the struct the
+ *    caller knows (sizeof at its build).  Smaller than the first version's
+ *    size: EINVAL.  Larger than the module's: the bytes it does not know
+ *    must be zero (E2BIG otherwise), so a new field means "as before" when
+ *    zero.  The ioctl numbers carry no size (VFIO's argsz convention).
+ *  - a request names where its result goes: result (a user pointer) and
+ *    result_size.  The module writes min(result_size, its own size) bytes,
+ *    zeroes the rest up to result_size, and puts the bytes it wrote in the
+ *    result's size field.  Every result starts with size and reason.
+ *  - arrays (per-page records, paths, refusals) go through struct
+ *    gpt_array: a pointer, room for count elements of elem_size bytes
+ *    each; elements grow the same way as results.
+ *  - fixed-width fields, explicit padding, 8-byte aligned sizes; reserved
+ *    fields and flags must be zero (EINVAL), and come back zero.
  *
- * Errors: the ioctl's own errno says whether the request was valid (EINVAL,
- * ENOTTY, EFAULT, ENOMEM); what GUP did with a valid request is in the
- * result (pinned, error, reason), with the ioctl returning 0.
+ * Errors: the ioctl's errno says whether the module accepted the request
+ * (EINVAL, E2BIG, EPERM, ENOMEM, ENOSPC, ENOENT, ESRCH, EFAULT, ENOTTY);
+ * the result's reason says why, whenever the result could be written.
+ * What GUP did with an accepted request is in the result (pinned, error,
+ * reason), with the ioctl returning 0.
  */
 #ifndef _UAPI_GUP_PIN_TEST_H
 #define _UAPI_GUP_PIN_TEST_H
@@ -25,13 +35,13 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define GPT_UAPI_VERSION	2
+#define GPT_UAPI_VERSION	3
 #define GPT_DEVICE		"/dev/gup_test"
 
 /*
  * GUP entry points the module calls.  Numbers are never reused.  "Locked"
  * paths are called under mmap_read_lock(); "remote" ones on the mm of
- * gpt_pin.pid.
+ * gpt_pin.pid (0: the caller).
  */
 enum gpt_path {
 	GPT_PATH_GUP_FAST = 1,		/* get_user_pages_fast() */
@@ -47,6 +57,15 @@ enum gpt_path {
 	GPT_PATH_END		/* one past the last path this header knows */
 };
 
+/* What a path is (gpt_path_info.class). */
+#define GPT_CLASS_GET		_BITUL(0)	/* FOLL_GET: get_user_pages*() */
+#define GPT_CLASS_PIN		_BITUL(1)	/* FOLL_PIN: pin_user_pages*() */
+#define GPT_CLASS_FAST		_BITUL(2)	/* GUP-fast first */
+#define GPT_CLASS_FAST_ONLY	_BITUL(3)	/* GUP-fast and nothing else */
+#define GPT_CLASS_LOCKED	_BITUL(4)	/* under mmap_read_lock() */
+#define GPT_CLASS_UNLOCKED	_BITUL(5)	/* takes mmap_lock itself */
+#define GPT_CLASS_REMOTE	_BITUL(6)	/* on another process's mm */
+
 /* Request flags: bits 0-15 become FOLL_* bits, the rest are ours. */
 #define GPT_FLAG_WRITE		_BITULL(0)	/* FOLL_WRITE */
 #define GPT_FLAG_LONGTERM	_BITULL(1)	/* FOLL_LONGTERM */
@@ -59,7 +78,6 @@ enum gpt_path {
 				 GPT_FLAG_FORCE | GPT_FLAG_NOFAULT | \
 				 GPT_FLAG_NOWAIT | GPT_FLAG_ANON)
 #define GPT_FLAG_ALL		(GPT_FLAG_GUP_ALL | GPT_FLAG_HOLD)
-#define GPT_FLAG_BITS		32	/* bits gpt_path_info.flag_reason covers */
 
 /*
  * Why something was refused, left out or came back short.  Every result
@@ -78,101 +96,45 @@ enum gpt_reason {
 	GPT_REASON_SHORT = 9,		/* fewer pages than asked, no errno */
 	GPT_REASON_UNLOCKED_LONGTERM = 10, /* *_unlocked() + LONGTERM WARNs */
 	GPT_REASON_FAST_FLAG = 11,	/* GUP-fast WARNs on this FOLL_* flag */
-	GPT_REASON_NOT_IN_KERNEL = 12,	/* the running kernel lacks the path */
+	GPT_REASON_NOT_IN_KERNEL = 12,	/* the running kernel lacks it */
 	GPT_REASON_SECRETMEM = 13,	/* memfd_secret() mapping */
 	GPT_REASON_NOFAULT = 14,	/* not present, and FOLL_NOFAULT */
 	GPT_REASON_ANON_ONLY = 15,	/* FOLL_ANON on a non-anonymous VMA */
 	GPT_REASON_NO_PROCESS = 16,	/* pid names no process with an mm */
 	GPT_REASON_HOLD_LIMIT = 17,	/* the file's max_held_pages is reached */
 	GPT_REASON_NO_HANDLE = 18,	/* no held pin with that handle */
+	GPT_REASON_PTRACE = 19,		/* not allowed to ptrace the target */
+	GPT_REASON_MEMLOCK = 20,	/* RLIMIT_MEMLOCK (pinned_vm) exceeded */
+	GPT_REASON_READ_ONLY_PIN = 21,	/* dirtying or writing a read-only pin */
+	GPT_REASON_FILE_LONGTERM = 22,	/* long-term write pin of a file that
+					 * needs dirty tracking (6.5)
+					 */
+	GPT_REASON_BAD_SIZE = 23,	/* a size field too small, or unknown
+					 * trailing bytes not zero (E2BIG)
+					 */
+	GPT_REASON_RECORDS_OVERLAP = 24, /* records buffer inside the range */
+	GPT_REASON_TOO_BIG = 25,	/* past max_pages or the hard limit */
 	GPT_REASON_END
 };
 
-/* One page as the module saw it: see GPT_SAMPLE_*. */
-struct gpt_page_sample {
-	__u64 pfn;
-	__s64 refcount;		/* folio_ref_count(), the module's own lookup
-				 * reference excluded
+/* How a reason was found (reason_how in the results). */
+enum gpt_reason_how {
+	GPT_HOW_NONE = 0,
+	GPT_HOW_MODULE = 1,	/* the module refused or stopped: certain */
+	GPT_HOW_INFERRED = 2,	/* GUP's errno, explained by looking at the
+				 * VMA afterwards with the running kernel's
+				 * rules: a best guess
 				 */
-	__s64 pincount;		/* folio's _pincount; large folios only */
-	__u32 flags;		/* GPT_SAMPLE_* */
-	__u32 order;		/* folio order */
-	__u64 reserved[2];
 };
 
-#define GPT_SAMPLE_PRESENT	_BITUL(0) /* a page is mapped there */
-#define GPT_SAMPLE_DMA_PINNED	_BITUL(1) /* folio_maybe_dma_pinned() */
-#define GPT_SAMPLE_ZERO_PAGE	_BITUL(2) /* the shared zero page */
-#define GPT_SAMPLE_LARGE	_BITUL(3) /* large folio: pincount is valid */
-#define GPT_SAMPLE_DEVMAP	_BITUL(4) /* ZONE_DEVICE page (fsdax, devdax) */
-/*
- * LRU state: explains references that are not pins.  A folio waiting in a
- * per-CPU LRU batch holds one reference (not yet LRU); FOLL_TOUCH on a
- * referenced, inactive LRU folio activates it through another batch,
- * which takes one more (folio_mark_accessed()).
- */
-#define GPT_SAMPLE_LRU		_BITUL(5) /* folio_test_lru() */
-#define GPT_SAMPLE_ACTIVE	_BITUL(6) /* folio_test_active() */
-#define GPT_SAMPLE_REFERENCED	_BITUL(7) /* folio_test_referenced() */
-
-/* /proc/vmstat nr_foll_pin_acquired and nr_foll_pin_released, exact. */
-struct gpt_vmstat_delta {
-	__s64 acquired;
-	__s64 released;
+/* A window of user memory for an array of elements. */
+struct gpt_array {
+	__u64 ptr;		/* user pointer; 0: not wanted */
+	__u32 count;		/* elements there is room for */
+	__u32 elem_size;	/* sizeof(element) as the caller knows it */
 };
 
-/*
- * GPT_IOC_PIN: pin [addr, addr + nr_pages pages) through @path, then
- * release every page it pinned (without dirtying: nothing was written).
- * With GPT_FLAG_HOLD the pages stay pinned under @handle, owned by the
- * open file, until GPT_IOC_UNPIN or close(); @after is then not sampled
- * and @vmstat_after equals @vmstat_pinned.  Holding past the module's
- * max_held_pages per file fails with ENOSPC.
- */
-struct gpt_pin {
-	/* in */
-	__u64 addr;		/* page aligned */
-	__u64 nr_pages;		/* > 0 */
-	__u64 flags;		/* GPT_FLAG_* */
-	__u32 path;		/* enum gpt_path */
-	__u32 pages_per_call;	/* pages per GUP call; 0: all in one call */
-	__s32 pid;		/* remote paths: target process; 0: caller */
-	__u32 reserved_in0;
-	__u64 reserved_in[3];
-	/* out */
-	__u64 pinned;		/* pages the GUP calls returned, summed */
-	__u64 calls;		/* GUP calls made */
-	__s32 error;		/* first errno GUP returned (positive), or 0 */
-	__u32 reason;		/* enum gpt_reason for error or short count;
-				 * also written when the ioctl fails EINVAL
-				 */
-	struct gpt_vmstat_delta vmstat_pinned;	/* before -> all pinned */
-	struct gpt_vmstat_delta vmstat_after;	/* before -> all released */
-	struct gpt_page_sample before;	/* first page before the call */
-	struct gpt_page_sample pinned_page; /* first page while pinned */
-	struct gpt_page_sample after;	/* first page after the release */
-	__u64 handle;		/* GPT_FLAG_HOLD and pinned > 0: its handle */
-	__u64 reserved_out[7];
-};
-
-/* GPT_IOC_UNPIN: release a held pin. */
-struct gpt_unpin {
-	/* in */
-	__u64 handle;
-	__u64 flags;		/* GPT_UNPIN_* */
-	__u64 reserved_in[2];
-	/* out */
-	__u64 released;		/* pages released */
-	struct gpt_vmstat_delta vmstat;	/* across the release */
-	__u32 reason;		/* enum gpt_reason, also on failure */
-	__u32 reserved_out0;
-	__u64 reserved_out[4];
-};
-
-#define GPT_UNPIN_DIRTY		_BITULL(0) /* mark the pages dirty first */
-#define GPT_UNPIN_ALL		GPT_UNPIN_DIRTY
-
-/* What a page is, as QUERY reports it. */
+/* What a page is. */
 enum gpt_page_kind {
 	GPT_KIND_UNKNOWN = 0,
 	GPT_KIND_ANON = 1,	/* anonymous, small folio */
@@ -184,94 +146,285 @@ enum gpt_page_kind {
 	GPT_KIND_ZERO = 7,	/* the shared zero page */
 	GPT_KIND_FSDAX = 8,	/* ZONE_DEVICE page of a DAX file */
 	GPT_KIND_DEVMAP = 9,	/* other ZONE_DEVICE page */
+	GPT_KIND_DEVDAX = 10,	/* ZONE_DEVICE page of /dev/daxN.M */
 	GPT_KIND_END
 };
 
-/* One held page. */
-struct gpt_page_record {
-	__u64 pfn;
-	__s64 refcount;		/* folio_ref_count() */
-	__s64 pincount;		/* large folios: _pincount; small: 0 */
-	__s32 mapcount;		/* page_mapcount() */
-	__u32 order;		/* folio order */
-	__u32 flags;		/* GPT_SAMPLE_* and GPT_PAGE_* */
-	__u32 kind;		/* enum gpt_page_kind */
-	__u64 fs_magic;		/* file-backed: the filesystem's s_magic */
-	__u64 reserved[2];
+/* The zone of a page, in our numbers (the kernel's depend on its config). */
+enum gpt_zone {
+	GPT_ZONE_UNKNOWN = 0,
+	GPT_ZONE_DMA = 1,
+	GPT_ZONE_DMA32 = 2,
+	GPT_ZONE_NORMAL = 3,
+	GPT_ZONE_HIGHMEM = 4,
+	GPT_ZONE_MOVABLE = 5,
+	GPT_ZONE_DEVICE = 6,
 };
 
-#define GPT_PAGE_LONGTERM_PINNABLE	_BITUL(16) /* folio_is_longterm_pinnable() */
-#define GPT_PAGE_ZONE_MOVABLE		_BITUL(17) /* in ZONE_MOVABLE */
-#define GPT_PAGE_DIRTY			_BITUL(18) /* folio_test_dirty() */
+/*
+ * One page as the module saw it at one moment.  refcount is the folio's
+ * (tail pages hold none of their own), without any reference the module
+ * took to look.  Not present: everything but flags is zero.
+ */
+struct gpt_page_sample {
+	__u64 pfn;
+	__s64 refcount;		/* folio_ref_count() */
+	__u64 fs_magic;		/* file-backed: the filesystem's s_magic */
+	__s32 pincount;		/* large folios: _pincount; small: 0 */
+	__s32 mapcount;		/* page_mapcount() (folio_mapcount() 6.12+) */
+	__u32 flags;		/* GPT_PAGE_* */
+	__u8 order;		/* folio order */
+	__u8 zone;		/* enum gpt_zone */
+	__u8 kind;		/* enum gpt_page_kind */
+	__u8 reserved0;
+	__u32 nid;		/* NUMA node */
+	__u32 reserved1;
+};
 
-/* GPT_IOC_QUERY: records of pages [first, first + max_records) of a hold. */
-struct gpt_query {
-	/* in */
-	__u64 handle;
-	__u64 records;		/* user pointer to struct gpt_page_record[] */
-	__u64 first;		/* page index in the hold */
-	__u32 max_records;	/* room at @records */
-	__u32 reserved_in0;
-	__u64 reserved_in[2];
-	/* out */
-	__u64 nr_pages;		/* pages the hold has */
+#define GPT_PAGE_PRESENT	_BITUL(0)  /* a page is mapped / was sampled */
+#define GPT_PAGE_DMA_PINNED	_BITUL(1)  /* folio_maybe_dma_pinned() */
+#define GPT_PAGE_ZERO		_BITUL(2)  /* the shared zero page */
+#define GPT_PAGE_LARGE		_BITUL(3)  /* large folio: pincount valid */
+#define GPT_PAGE_DEVMAP		_BITUL(4)  /* ZONE_DEVICE page */
+/*
+ * LRU state: explains references that are not pins.  A folio waiting in a
+ * per-CPU LRU batch holds one reference (not yet LRU); FOLL_TOUCH on a
+ * referenced, inactive LRU folio activates it through another batch,
+ * which takes one more (folio_mark_accessed()).
+ */
+#define GPT_PAGE_LRU		_BITUL(5)
+#define GPT_PAGE_ACTIVE		_BITUL(6)
+#define GPT_PAGE_REFERENCED	_BITUL(7)
+#define GPT_PAGE_DIRTY		_BITUL(8)  /* folio_test_dirty() */
+#define GPT_PAGE_LONGTERM_PINNABLE _BITUL(9) /* folio_is_longterm_pinnable() */
+#define GPT_PAGE_ANON_EXCLUSIVE	_BITUL(10) /* reserved: PageAnonExclusive() */
+#define GPT_PAGE_HUGE_MAPPED	_BITUL(11) /* mapped by a PMD or PUD leaf */
+/*
+ * Sampled through GUP with a reference (FOLL_NOFAULT), where the kernel
+ * lets a module read no page table: that marked the folio accessed.
+ */
+#define GPT_PAGE_SAMPLE_TOUCHED	_BITUL(12)
+
+/*
+ * Every page of a PIN request: the page mapped before GUP, the page GUP
+ * returned (while pinned), the page mapped after the release.
+ */
+struct gpt_page_record {
+	struct gpt_page_sample before;
+	struct gpt_page_sample pinned;
+	struct gpt_page_sample after;
+};
+
+/* /proc/vmstat nr_foll_pin_acquired and _released: system-wide, exact. */
+struct gpt_vmstat_delta {
+	__s64 acquired;
+	__s64 released;
+};
+
+/*
+ * GPT_IOC_PIN: pin [addr, addr + nr_pages pages) through @path, sample
+ * every page, then release what was pinned (without dirtying: nothing was
+ * written).  With GPT_FLAG_HOLD the pages stay pinned under a handle,
+ * owned by the open file, until GPT_IOC_UNPIN or close(), and are charged
+ * to the caller's pinned_vm against RLIMIT_MEMLOCK (as RDMA's ib_umem_get()
+ * does; CAP_IPC_LOCK lifts the limit).  Remote paths on another process
+ * need the right to ptrace it (see docs/uapi.md).
+ */
+struct gpt_pin {
+	__u32 size;		/* sizeof(struct gpt_pin) */
+	__u32 path;		/* enum gpt_path */
+	__u64 flags;		/* GPT_FLAG_* */
+	__u64 addr;		/* page aligned */
+	__u64 nr_pages;		/* > 0, <= gpt_info.max_pages */
+	__u32 pages_per_call;	/* pages per GUP call; 0: all in one */
+	__s32 pid;		/* remote paths: target process; 0: caller */
+	__u64 result;		/* user pointer: struct gpt_pin_result */
+	__u32 result_size;
+	__u32 reserved0;
+	struct gpt_array records; /* struct gpt_page_record per page, or 0 */
+};
+
+struct gpt_pin_result {
+	__u32 size;		/* bytes the module wrote */
+	__u32 reason;		/* enum gpt_reason */
+	__u32 reason_how;	/* enum gpt_reason_how */
+	__s32 error;		/* errno GUP returned (positive), or 0 */
+	__u64 error_index;	/* page where GUP stopped; nr_pages if it did not */
+	__u64 calls;		/* GUP calls made (retries included) */
+	/* This request's own counts, from the module's bookkeeping: exact. */
+	__u64 pinned;		/* pages GUP returned: pins (or references) taken */
+	__u64 released;		/* of those, released before returning */
+	__u64 unchanged;	/* pages whose after sample equals before
+				 * (pfn, refcount, pincount)
+				 */
+	__u64 first_changed;	/* first page that is not; nr_pages if none */
 	__u64 nr_records;	/* records written */
+	__u64 handle;		/* GPT_FLAG_HOLD and pinned > 0 */
+	__u64 memlock_charged;	/* pages charged to pinned_vm for the hold */
+	__u64 pin_ns;		/* time in the GUP calls */
+	__u64 release_ns;	/* time in the release */
+	/* System-wide: every process's pins count here. */
+	struct gpt_vmstat_delta sys_vmstat_pinned;	/* before -> pinned */
+	struct gpt_vmstat_delta sys_vmstat_after;	/* before -> released */
+};
+
+/* GPT_IOC_UNPIN: release a held pin. */
+struct gpt_unpin {
+	__u32 size;
+	__u32 reserved0;
+	__u64 handle;
+	__u64 flags;		/* GPT_UNPIN_* */
+	__u64 result;		/* struct gpt_unpin_result */
+	__u32 result_size;
+	__u32 reserved1;
+};
+
+/*
+ * Mark the pages dirty as they are released.  Only for holds pinned with
+ * GPT_FLAG_WRITE (EINVAL, read-only-pin, otherwise).  A hold written
+ * through GPT_IOC_WRITE is released dirty whether asked or not.
+ */
+#define GPT_UNPIN_DIRTY		_BITULL(0)
+#define GPT_UNPIN_ALL		GPT_UNPIN_DIRTY
+
+struct gpt_unpin_result {
+	__u32 size;
+	__u32 reason;
+	__u64 released;		/* pages released */
+	__u64 dirtied;		/* of those, released dirty */
+	__u64 memlock_uncharged;
+	__u64 release_ns;
+	struct gpt_vmstat_delta sys_vmstat;	/* across the release */
+};
+
+/*
+ * GPT_IOC_QUERY: the hold @handle, and samples of its pages [first,
+ * first + records.count) as they are now (at most gpt_info.query_max a
+ * call: ask again from where it stopped).
+ */
+struct gpt_query {
+	__u32 size;
+	__u32 reserved0;
+	__u64 handle;
+	__u64 first;		/* page index in the hold */
+	__u64 result;		/* struct gpt_query_result */
+	__u32 result_size;
+	__u32 reserved1;
+	struct gpt_array records;	/* struct gpt_page_sample */
+};
+
+struct gpt_query_result {
+	__u32 size;
+	__u32 reason;
+	__u64 nr_pages;		/* pages the hold has */
+	__u64 nr_records;	/* samples written */
 	__u64 addr;		/* the hold's user address */
-	__u64 flags;		/* the hold's GPT_FLAG_* */
-	__u32 path;		/* the hold's path */
-	__u32 reason;		/* enum gpt_reason, also on failure */
-	__u64 reserved_out[3];
+	__u64 flags;		/* the PIN's GPT_FLAG_* */
+	__u32 path;		/* the PIN's path */
+	__s32 pid;		/* the PIN's pid (0: the pinning process) */
+	__u64 age_ns;		/* since the pages were pinned */
+	__u64 memlock_charged;
+	__u64 written;		/* GPT_IOC_WRITE calls on this hold */
 };
 
 /*
  * GPT_IOC_READ / GPT_IOC_WRITE: copy between @buf and a held page, through
  * the kernel's mapping of the page, as a device doing DMA would see it.
- * WRITE needs a hold taken with GPT_FLAG_WRITE.
+ * WRITE needs a hold taken with GPT_FLAG_WRITE, and marks the hold dirty.
+ * A hold of another process's memory needs the right to ptrace it, now.
  */
 struct gpt_rw {
+	__u32 size;
+	__u32 offset;		/* in the page */
 	__u64 handle;
 	__u64 index;		/* page index in the hold */
 	__u64 buf;		/* user pointer */
-	__u32 offset;		/* in the page */
 	__u32 len;		/* offset + len <= page size */
-	__u64 reserved_in[2];
-	/* out */
-	__u32 reason;		/* enum gpt_reason, also on failure */
-	__u32 reserved_out0;
-	__u64 reserved_out;
+	__u32 reserved0;
+	__u64 result;		/* struct gpt_rw_result */
+	__u32 result_size;
+	__u32 reserved1;
 };
 
-#define GPT_MAX_PATHS		16
+struct gpt_rw_result {
+	__u32 size;
+	__u32 reason;
+};
+
 #define GPT_NAME_LEN		32
 
+/* One path, as INFO lists it. */
 struct gpt_path_info {
-	char name[GPT_NAME_LEN];	/* short name: "pin-fast" */
-	char function[GPT_NAME_LEN];	/* kernel function it calls */
 	__u32 path;			/* enum gpt_path */
 	__u32 reason;			/* 0: usable here, else why not */
-	__u64 flags;			/* GPT_FLAG_* accepted with it here */
-	/* flag_reason[b]: why flag bit b is refused with this path, or 0 */
-	__u16 flag_reason[GPT_FLAG_BITS];
-	__u64 reserved[2];
+	__u64 flags;			/* GPT_FLAG_* it accepts here */
+	__u32 class;			/* GPT_CLASS_* */
+	__u32 reserved0;
+	char name[GPT_NAME_LEN];	/* short name: "pin-fast" */
+	char function[GPT_NAME_LEN];	/* kernel function it calls */
+};
+
+/* One flag a path refuses here, and why. */
+struct gpt_refusal {
+	__u32 path;
+	__u32 reason;
+	__u64 flag;			/* one GPT_FLAG_* bit */
 };
 
 /* GPT_IOC_INFO: what this module build supports on this kernel. */
-struct gpt_info {
-	__u32 uapi_version;		/* GPT_UAPI_VERSION of the module */
-	__u32 nr_paths;			/* valid entries in paths[] */
-	__u64 flags;			/* every GPT_FLAG_* the module knows */
-	char release[72];		/* utsname()->release */
-	char module_version[32];
-	__u64 reserved[8];
-	struct gpt_path_info paths[GPT_MAX_PATHS];
+struct gpt_info_req {
+	__u32 size;
+	__u32 reserved0;
+	__u64 result;			/* struct gpt_info */
+	__u32 result_size;
+	__u32 reserved1;
+	struct gpt_array paths;		/* struct gpt_path_info */
+	struct gpt_array refusals;	/* struct gpt_refusal */
 };
 
-#define GPT_IOC_MAGIC	'g'	/* numbers from 0x40: clear of mm/gup_test.c */
-#define GPT_IOC_INFO	_IOR(GPT_IOC_MAGIC, 0x40, struct gpt_info)
-#define GPT_IOC_PIN	_IOWR(GPT_IOC_MAGIC, 0x41, struct gpt_pin)
-#define GPT_IOC_UNPIN	_IOWR(GPT_IOC_MAGIC, 0x42, struct gpt_unpin)
-#define GPT_IOC_QUERY	_IOWR(GPT_IOC_MAGIC, 0x43, struct gpt_query)
-#define GPT_IOC_READ	_IOWR(GPT_IOC_MAGIC, 0x44, struct gpt_rw)
-#define GPT_IOC_WRITE	_IOWR(GPT_IOC_MAGIC, 0x45, struct gpt_rw)
+struct gpt_info {
+	__u32 size;
+	__u32 reason;
+	__u32 uapi_version;		/* GPT_UAPI_VERSION of the module */
+	__u32 nr_paths;			/* paths the module has */
+	__u32 nr_refusals;		/* refusals it has */
+	__u32 query_max;		/* most samples one QUERY returns */
+	__u64 flags;			/* every GPT_FLAG_* the module knows */
+	__u64 max_pages;		/* most pages one PIN may name, now */
+	__u64 max_held_pages;		/* most pages one file may hold, now */
+	char release[72];		/* utsname()->release */
+	char module_version[32];
+};
+
+#define GPT_IOC_MAGIC	'g'	/* numbers from 0x50: clear of mm/gup_test.c
+				 * and of uapi 2's 0x40-0x45
+				 */
+#define GPT_IOC_INFO	_IO(GPT_IOC_MAGIC, 0x50)	/* gpt_info_req */
+#define GPT_IOC_PIN	_IO(GPT_IOC_MAGIC, 0x51)	/* gpt_pin */
+#define GPT_IOC_UNPIN	_IO(GPT_IOC_MAGIC, 0x52)	/* gpt_unpin */
+#define GPT_IOC_QUERY	_IO(GPT_IOC_MAGIC, 0x53)	/* gpt_query */
+#define GPT_IOC_READ	_IO(GPT_IOC_MAGIC, 0x54)	/* gpt_rw */
+#define GPT_IOC_WRITE	_IO(GPT_IOC_MAGIC, 0x55)	/* gpt_rw */
+/*
+ * Planned, numbers kept: 0x56 BENCH (the module times the pin and release
+ * loops per repeat), 0x57 SAMPLE (pages by pfn, as /proc/PID/pagemap
+ * names them), 0x58 HOLDS (every hold of every file, with its age).
+ */
+
+/* The first published size of each struct: smaller is EINVAL. */
+#define GPT_PIN_SIZE_VER3		72
+#define GPT_PIN_RESULT_SIZE_VER3	136
+#define GPT_UNPIN_SIZE_VER3		40
+#define GPT_UNPIN_RESULT_SIZE_VER3	56
+#define GPT_QUERY_SIZE_VER3		56
+#define GPT_QUERY_RESULT_SIZE_VER3	72
+#define GPT_RW_SIZE_VER3		56
+#define GPT_RW_RESULT_SIZE_VER3		8
+#define GPT_INFO_REQ_SIZE_VER3		56
+#define GPT_INFO_SIZE_VER3		152
+#define GPT_PAGE_SAMPLE_SIZE_VER3	48
+#define GPT_PAGE_RECORD_SIZE_VER3	144
+#define GPT_PATH_INFO_SIZE_VER3		88
+#define GPT_REFUSAL_SIZE_VER3		16
 
 #endif /* _UAPI_GUP_PIN_TEST_H */

@@ -420,6 +420,9 @@ static inline void gpt_kunmap(void *addr)
 #ifndef SECRETMEM_MAGIC
 #define SECRETMEM_MAGIC		0x5345434d
 #endif
+#ifndef DAXFS_MAGIC
+#define DAXFS_MAGIC		0x64646178
+#endif
 
 /*
  * Look up the PTE of @addr in @vma and lock it, as follow_pte() does: by
@@ -438,35 +441,6 @@ static inline int gpt_follow_pte(struct vm_area_struct *vma,
 #else
 	return -EOPNOTSUPP;
 #endif
-}
-
-/*
- * The PMD mapping @addr in @mm, read once: 0, -ENOENT if a level above is
- * missing, -EAGAIN if a huge PUD maps it.  Caller holds mmap_read_lock(mm).
- */
-static inline int gpt_pmd_lookup(struct mm_struct *mm, unsigned long addr,
-				 pmd_t *pmdp)
-{
-	pgd_t *pgd = pgd_offset(mm, addr);
-	p4d_t *p4d;
-	pud_t *pud;
-	pud_t pudval;
-
-	if (pgd_none(*pgd) || pgd_bad(*pgd))
-		return -ENOENT;
-	p4d = p4d_offset(pgd, addr);
-	if (p4d_none(*p4d) || p4d_bad(*p4d))
-		return -ENOENT;
-	pud = pud_offset(p4d, addr);
-	pudval = READ_ONCE(*pud);
-	if (pud_none(pudval))
-		return -ENOENT;
-	if (pud_leaf(pudval) || gpt_pud_devmap(pudval))
-		return -EAGAIN;
-	if (pud_bad(pudval))
-		return -ENOENT;
-	*pmdp = READ_ONCE(*pmd_offset(pud, addr));
-	return 0;
 }
 
 #endif /* GPT_COMPAT_H */

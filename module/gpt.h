@@ -11,14 +11,21 @@
 #include <linux/xarray.h>
 #include "gup_pin_test.h"
 
-/* Classes of GUP paths (struct gpt_path_desc.class). */
-#define GPT_PC_GET		BIT(0)	/* FOLL_GET: get_user_pages*() */
-#define GPT_PC_PIN		BIT(1)	/* FOLL_PIN: pin_user_pages*() */
-#define GPT_PC_FAST		BIT(2)	/* GUP-fast first */
-#define GPT_PC_FAST_ONLY	BIT(3)	/* GUP-fast and nothing else */
-#define GPT_PC_LOCKED		BIT(4)	/* called under mmap_read_lock() */
-#define GPT_PC_UNLOCKED		BIT(5)	/* takes mmap_lock itself, may drop it */
-#define GPT_PC_REMOTE		BIT(6)	/* on the mm of gpt_pin.pid */
+/* Classes of GUP paths (struct gpt_path_desc.class): the uapi's. */
+#define GPT_PC_GET		GPT_CLASS_GET
+#define GPT_PC_PIN		GPT_CLASS_PIN
+#define GPT_PC_FAST		GPT_CLASS_FAST
+#define GPT_PC_FAST_ONLY	GPT_CLASS_FAST_ONLY
+#define GPT_PC_LOCKED		GPT_CLASS_LOCKED
+#define GPT_PC_UNLOCKED		GPT_CLASS_UNLOCKED
+#define GPT_PC_REMOTE		GPT_CLASS_REMOTE
+
+/*
+ * Hard bounds, whatever the module parameters say: what one request may
+ * make the module allocate (8 + 24 bytes a page) and sample per QUERY.
+ */
+#define GPT_MAX_PAGES_HARD	BIT(20)
+#define GPT_QUERY_MAX		256
 
 /*
  * One GUP entry point.  grab() returns what the kernel function returned
@@ -41,23 +48,40 @@ extern const unsigned int gpt_nr_paths;
 const struct gpt_path_desc *gpt_path_find(u32 id);
 u32 gpt_path_unavailable(const struct gpt_path_desc *path);
 u32 gpt_path_refusal(const struct gpt_path_desc *path, u64 flags);
+unsigned int gpt_path_refusals(const struct gpt_path_desc *path,
+			       struct gpt_refusal *out, unsigned int room);
 long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 		   unsigned long start, unsigned long nr, u64 flags,
 		   struct page **pages);
 
-/* Pages held under a handle, owned by one open file. */
+/*
+ * Pages held under a handle, owned by one open file.  @mm is the address
+ * space the pages came from (READ, WRITE and QUERY check the caller may
+ * look into it); @charged pages are on @charge_mm's pinned_vm.  Both mms
+ * are grabbed (mmgrab()), so that the pointers stay valid until release.
+ */
 struct gpt_hold {
 	u64 handle;
 	const struct gpt_path_desc *path;
 	u64 flags;		/* the PIN request's GPT_FLAG_* */
 	u64 addr;
+	s32 pid;		/* the PIN's pid */
 	unsigned long nr;
 	struct page **pages;
+	struct mm_struct *mm;
+	struct mm_struct *charge_mm;
+	unsigned long charged;
+	u64 pinned_ns;		/* ktime_get_ns() when pinned */
+	u64 written;		/* WRITE calls: release dirty */
 };
 
 /* Per open file of /dev/gup_test. */
 struct gpt_file {
-	struct mutex lock;	/* protects everything below */
+	/*
+	 * Protects everything below; never held across user copies or
+	 * anything that sleeps on a page.
+	 */
+	struct mutex lock;
 	struct xarray holds;	/* handle -> struct gpt_hold */
 	u64 next_handle;
 	unsigned long held_pages;	/* counted against gpt_max_held_pages */
@@ -71,24 +95,32 @@ struct gpt_vmstat {
 void gpt_vmstat_read(struct gpt_vmstat *v);
 void gpt_vmstat_delta(const struct gpt_vmstat *from,
 		      const struct gpt_vmstat *to, struct gpt_vmstat_delta *d);
-void gpt_sample_page(struct page *page, int own_refs,
-		     struct gpt_page_sample *s);
-void gpt_sample_addr(struct mm_struct *mm, unsigned long addr,
-		     struct gpt_page_sample *s);
-void gpt_page_record(struct page *page, struct gpt_page_record *rec);
+void gpt_sample_page(struct page *page, struct gpt_page_sample *s);
+void gpt_sample_range(struct mm_struct *mm, unsigned long addr,
+		      unsigned long nr, struct gpt_page_sample *s);
+
+/* May the caller, as it is now, look into and write to @mm? */
+bool gpt_may_access_mm(struct mm_struct *mm);
+
+int gpt_memlock_charge(struct mm_struct *mm, unsigned long nr);
+void gpt_memlock_uncharge(struct mm_struct *mm, unsigned long nr);
 
 int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr);
 void gpt_hold_unreserve(struct gpt_file *gf, unsigned long nr);
 int gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold);
+struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle);
+void gpt_hold_release(struct gpt_hold *hold, bool dirty);
 void gpt_holds_release_all(struct gpt_file *gf);
 
-/* Fail an ioctl with @err, saying @reason in the caller's result. */
-static inline long gpt_fail(u32 __user *ureason, u32 reason, long err)
-{
-	if (put_user(reason, ureason))
-		return -EFAULT;
-	return err;
-}
+/* Extensible structs (uarg.c). */
+int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
+		 const void __user *src);
+int gpt_result_check(u64 uptr, u32 usize, size_t minsize);
+int gpt_result_put(u64 uptr, u32 usize, void *res, size_t ksize);
+int gpt_result_fail(u64 uptr, u32 usize, size_t ksize, u32 reason, int err);
+int gpt_array_check(const struct gpt_array *a, size_t minsize);
+int gpt_array_put(const struct gpt_array *a, u64 index, const void *elem,
+		  size_t ksize);
 
 long gpt_ioctl_info(void __user *uarg);
 long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg);
@@ -98,5 +130,8 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write);
 
 extern unsigned int gpt_max_pages;
 extern unsigned int gpt_max_held_pages;
+
+/* What one PIN may name now: the parameter, bounded. */
+unsigned long gpt_pin_max_pages(void);
 
 #endif /* GPT_H */

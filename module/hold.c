@@ -2,8 +2,12 @@
 /*
  * Held pins: pages a PIN with GPT_FLAG_HOLD keeps under a handle, owned by
  * the open file.  GPT_IOC_UNPIN releases one hold, close() all of them.
+ * A hold is taken out of the file under the lock and released outside it:
+ * releasing may sleep on a page lock (set_page_dirty_lock()).
  */
+#include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
@@ -42,60 +46,95 @@ int gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold)
 	return ret;
 }
 
-/* Give the pages back; the caller has taken @hold out of the file. */
-static void gpt_hold_free(struct gpt_file *gf, struct gpt_hold *hold,
-			  bool dirty)
+/* Take the hold @handle out of the file; NULL if there is none. */
+struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle)
+{
+	struct gpt_hold *hold;
+
+	mutex_lock(&gf->lock);
+	hold = xa_erase(&gf->holds, handle);
+	if (hold)
+		gf->held_pages -= hold->nr;
+	mutex_unlock(&gf->lock);
+	return hold;
+}
+
+/* Give the pages and the memlock charge back; @hold is out of the file. */
+void gpt_hold_release(struct gpt_hold *hold, bool dirty)
 {
 	hold->path->release(hold->pages, hold->nr, dirty);
-	gf->held_pages -= hold->nr;
+	gpt_memlock_uncharge(hold->charge_mm, hold->charged);
+	mmdrop(hold->charge_mm);
+	mmdrop(hold->mm);
 	kvfree(hold->pages);
 	kfree(hold);
 }
 
+/* close(): what was written through a pin is released dirty. */
 void gpt_holds_release_all(struct gpt_file *gf)
 {
 	struct gpt_hold *hold;
 	unsigned long index;
 
-	mutex_lock(&gf->lock);
 	xa_for_each(&gf->holds, index, hold) {
-		xa_erase(&gf->holds, index);
-		gpt_hold_free(gf, hold, false);
+		hold = gpt_hold_take(gf, index);
+		if (hold)
+			gpt_hold_release(hold, hold->written);
 	}
-	mutex_unlock(&gf->lock);
+}
+
+static int gpt_unpin_fail(const struct gpt_unpin *req, u32 reason, int err)
+{
+	return gpt_result_fail(req->result, req->result_size,
+			       sizeof(struct gpt_unpin_result), reason, err);
 }
 
 long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 {
-	struct gpt_unpin __user *ureq = uarg;
+	struct gpt_unpin_result res = { 0 };
 	struct gpt_vmstat v0, v1;
-	struct gpt_unpin in, req;
 	struct gpt_hold *hold;
+	struct gpt_unpin req;
+	bool dirty;
+	u64 t0;
+	int ret;
 
-	if (copy_from_user(&in, ureq, sizeof(in)))
-		return -EFAULT;
-	if ((in.flags & ~GPT_UNPIN_ALL) ||
-	    memchr_inv(in.reserved_in, 0, sizeof(in.reserved_in)))
-		return gpt_fail(&ureq->reason, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+	ret = gpt_copy_req(&req, sizeof(req), GPT_UNPIN_SIZE_VER3, uarg);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (gpt_result_check(req.result, req.result_size,
+			     GPT_UNPIN_RESULT_SIZE_VER3))
+		return -EINVAL;
+	if (ret)
+		return gpt_unpin_fail(&req, GPT_REASON_BAD_SIZE, ret);
+	if ((req.flags & ~GPT_UNPIN_ALL) || req.reserved0 || req.reserved1)
+		return gpt_unpin_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 
+	/* Refuse before taking the hold out: a refused UNPIN changes nothing. */
 	mutex_lock(&gf->lock);
-	hold = xa_erase(&gf->holds, in.handle);
-	if (!hold) {
-		mutex_unlock(&gf->lock);
-		return gpt_fail(&ureq->reason, GPT_REASON_NO_HANDLE, -ENOENT);
-	}
-	req = (struct gpt_unpin) {
-		.handle = in.handle,
-		.flags = in.flags,
-		.released = hold->nr,
-	};
-	gpt_vmstat_read(&v0);
-	gpt_hold_free(gf, hold, in.flags & GPT_UNPIN_DIRTY);
-	gpt_vmstat_read(&v1);
+	hold = xa_load(&gf->holds, req.handle);
+	if (!hold)
+		ret = -ENOENT;
+	else if ((req.flags & GPT_UNPIN_DIRTY) && !(hold->flags & GPT_FLAG_WRITE))
+		ret = -EINVAL;
 	mutex_unlock(&gf->lock);
-	gpt_vmstat_delta(&v0, &v1, &req.vmstat);
+	if (ret == -ENOENT)
+		return gpt_unpin_fail(&req, GPT_REASON_NO_HANDLE, ret);
+	if (ret)
+		return gpt_unpin_fail(&req, GPT_REASON_READ_ONLY_PIN, ret);
 
-	if (copy_to_user(ureq, &req, sizeof(req)))
-		return -EFAULT;
-	return 0;
+	hold = gpt_hold_take(gf, req.handle);
+	if (!hold)	/* another thread released it meanwhile */
+		return gpt_unpin_fail(&req, GPT_REASON_NO_HANDLE, -ENOENT);
+	dirty = (req.flags & GPT_UNPIN_DIRTY) || hold->written;
+	res.released = hold->nr;
+	res.dirtied = dirty ? hold->nr : 0;
+	res.memlock_uncharged = hold->charged;
+	gpt_vmstat_read(&v0);
+	t0 = ktime_get_ns();
+	gpt_hold_release(hold, dirty);
+	res.release_ns = ktime_get_ns() - t0;
+	gpt_vmstat_read(&v1);
+	gpt_vmstat_delta(&v0, &v1, &res.sys_vmstat);
+	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
 }

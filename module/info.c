@@ -1,52 +1,86 @@
 // SPDX-License-Identifier: GPL-2.0
-/* GPT_IOC_INFO: what this build supports on the running kernel. */
+/*
+ * GPT_IOC_INFO: what this build supports on the running kernel.  Paths and
+ * the flags each refuses come as arrays of any length.
+ */
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/utsname.h>
 #include "gpt.h"
 
+static int gpt_info_fail(const struct gpt_info_req *req, u32 reason, int err)
+{
+	return gpt_result_fail(req->result, req->result_size,
+			       sizeof(struct gpt_info), reason, err);
+}
+
 static void gpt_info_path(const struct gpt_path_desc *path,
 			  struct gpt_path_info *pi)
 {
 	unsigned int bit;
 
+	memset(pi, 0, sizeof(*pi));
 	strscpy(pi->name, path->name, sizeof(pi->name));
 	strscpy(pi->function, path->function, sizeof(pi->function));
 	pi->path = path->id;
+	pi->class = path->class;
 	pi->reason = gpt_path_unavailable(path);
-	for (bit = 0; bit < GPT_FLAG_BITS; bit++) {
+	for (bit = 0; bit < 64; bit++) {
 		u64 flag = 1ULL << bit;
 
-		if (!(GPT_FLAG_GUP_ALL & flag))
-			continue;
-		pi->flag_reason[bit] = gpt_path_refusal(path, flag);
-		if (!pi->flag_reason[bit])
+		if ((GPT_FLAG_ALL & flag) && !gpt_path_refusal(path, flag))
 			pi->flags |= flag;
 	}
 }
 
 long gpt_ioctl_info(void __user *uarg)
 {
+	struct gpt_refusal refusals[8];
+	struct gpt_path_info pi;
+	struct gpt_info_req req;
 	struct gpt_info *info;
-	unsigned int i;
-	long ret = 0;
+	unsigned int i, j, n, nr_refusals = 0;
+	int ret;
 
-	BUILD_BUG_ON(ARRAY_SIZE(info->paths) < GPT_PATH_END - 1);
-	/* Too big for the stack; zeroed so reserved fields read zero. */
+	ret = gpt_copy_req(&req, sizeof(req), GPT_INFO_REQ_SIZE_VER3, uarg);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (gpt_result_check(req.result, req.result_size, GPT_INFO_SIZE_VER3))
+		return -EINVAL;
+	if (ret)
+		return gpt_info_fail(&req, GPT_REASON_BAD_SIZE, ret);
+	if (req.reserved0 || req.reserved1 ||
+	    gpt_array_check(&req.paths, GPT_PATH_INFO_SIZE_VER3) ||
+	    gpt_array_check(&req.refusals, GPT_REFUSAL_SIZE_VER3))
+		return gpt_info_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+
+	for (i = 0; !ret && i < gpt_nr_paths; i++) {
+		gpt_info_path(&gpt_paths[i], &pi);
+		ret = gpt_array_put(&req.paths, i, &pi, sizeof(pi));
+		n = gpt_path_refusals(&gpt_paths[i], refusals,
+				      ARRAY_SIZE(refusals));
+		for (j = 0; !ret && j < n; j++)
+			ret = gpt_array_put(&req.refusals, nr_refusals++,
+					    &refusals[j], sizeof(refusals[j]));
+	}
+	if (ret)
+		return ret;
+
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	if (!info)
 		return -ENOMEM;
 	info->uapi_version = GPT_UAPI_VERSION;
+	info->nr_paths = gpt_nr_paths;
+	info->nr_refusals = nr_refusals;
+	info->query_max = GPT_QUERY_MAX;
 	info->flags = GPT_FLAG_ALL;
+	info->max_pages = gpt_pin_max_pages();
+	info->max_held_pages = READ_ONCE(gpt_max_held_pages);
 	strscpy(info->release, utsname()->release, sizeof(info->release));
 	strscpy(info->module_version, GPT_MODULE_VERSION,
 		sizeof(info->module_version));
-	info->nr_paths = gpt_nr_paths;
-	for (i = 0; i < gpt_nr_paths; i++)
-		gpt_info_path(&gpt_paths[i], &info->paths[i]);
-	if (copy_to_user(uarg, info, sizeof(*info)))
-		ret = -EFAULT;
+	ret = gpt_result_put(req.result, req.result_size, info, sizeof(*info));
 	kfree(info);
 	return ret;
 }

@@ -12,7 +12,7 @@
 
 unsigned int gpt_max_pages = 1U << 18;
 module_param_named(max_pages, gpt_max_pages, uint, 0644);
-MODULE_PARM_DESC(max_pages, "Most pages one PIN request may name (default 262144)");
+MODULE_PARM_DESC(max_pages, "Most pages one PIN request may name (default 262144, never above 1048576)");
 
 unsigned int gpt_max_held_pages = 1U << 18;
 module_param_named(max_held_pages, gpt_max_held_pages, uint, 0644);
@@ -21,15 +21,23 @@ MODULE_PARM_DESC(max_held_pages, "Most pages one open file may hold pinned (defa
 /*
  * compat_ptr_ioctl() passes 32-bit callers' structs through unchanged, so
  * the layout must not depend on the ABI: no implicit padding anywhere.
+ * The first published sizes never change (include/gup_pin_test.h).
  */
-static_assert(sizeof(struct gpt_page_sample) == 48);
-static_assert(sizeof(struct gpt_pin) == 328);
-static_assert(sizeof(struct gpt_path_info) == 160);
-static_assert(sizeof(struct gpt_info) == 184 + GPT_MAX_PATHS * 160);
-static_assert(sizeof(struct gpt_unpin) == 96);
-static_assert(sizeof(struct gpt_page_record) == 64);
-static_assert(sizeof(struct gpt_query) == 112);
-static_assert(sizeof(struct gpt_rw) == 64);
+static_assert(sizeof(struct gpt_array) == 16);
+static_assert(sizeof(struct gpt_page_sample) == GPT_PAGE_SAMPLE_SIZE_VER3);
+static_assert(sizeof(struct gpt_page_record) == GPT_PAGE_RECORD_SIZE_VER3);
+static_assert(sizeof(struct gpt_pin) == GPT_PIN_SIZE_VER3);
+static_assert(sizeof(struct gpt_pin_result) == GPT_PIN_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_unpin) == GPT_UNPIN_SIZE_VER3);
+static_assert(sizeof(struct gpt_unpin_result) == GPT_UNPIN_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_query) == GPT_QUERY_SIZE_VER3);
+static_assert(sizeof(struct gpt_query_result) == GPT_QUERY_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_rw) == GPT_RW_SIZE_VER3);
+static_assert(sizeof(struct gpt_rw_result) == GPT_RW_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_info_req) == GPT_INFO_REQ_SIZE_VER3);
+static_assert(sizeof(struct gpt_info) == GPT_INFO_SIZE_VER3);
+static_assert(sizeof(struct gpt_path_info) == GPT_PATH_INFO_SIZE_VER3);
+static_assert(sizeof(struct gpt_refusal) == GPT_REFUSAL_SIZE_VER3);
 
 static int gpt_open(struct inode *inode, struct file *file)
 {

@@ -213,6 +213,27 @@ u32 gpt_path_refusal(const struct gpt_path_desc *path, u64 flags)
 	return GPT_REASON_NONE;
 }
 
+/* Each flag @path refuses here, as INFO lists it; returns how many. */
+unsigned int gpt_path_refusals(const struct gpt_path_desc *path,
+			       struct gpt_refusal *out, unsigned int room)
+{
+	unsigned int bit, n = 0;
+
+	for (bit = 0; bit < 64 && n < room; bit++) {
+		u64 flag = 1ULL << bit;
+		u32 reason;
+
+		if (!(GPT_FLAG_GUP_ALL & flag))
+			continue;
+		reason = gpt_path_refusal(path, flag);
+		if (reason)
+			out[n++] = (struct gpt_refusal) {
+				.path = path->id, .reason = reason, .flag = flag,
+			};
+	}
+	return n;
+}
+
 long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 		   unsigned long start, unsigned long nr, u64 flags,
 		   struct page **pages)

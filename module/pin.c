@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* GPT_IOC_PIN: pin a user range through one path, measure, release or hold. */
+/*
+ * GPT_IOC_PIN: pin a user range through one path, sample every page
+ * before, while pinned and after the release, or hold the pages.
+ */
 #include <linux/fs.h>
+#include <linux/ktime.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -13,41 +17,76 @@
 #include "gpt.h"
 #include "compat.h"
 
-/* Why the request cannot run, or GPT_REASON_NONE. */
-static u32 gpt_pin_check(const struct gpt_pin *req,
-			 const struct gpt_path_desc **pathp)
-{
+/* Pages sampled per mmap_read_lock() and per copy to the caller. */
+#define GPT_CHUNK	64
+
+/* What "after" is compared with: the page's "before". */
+struct gpt_keep {
+	u64 pfn;
+	s64 refcount;
+	s32 pincount;
+	u32 present;
+};
+
+/* One PIN request on its way. */
+struct gpt_pin_ctx {
+	struct gpt_pin req;
+	struct gpt_pin_result res;
 	const struct gpt_path_desc *path;
-	unsigned long len, end;
+	struct mm_struct *mm;		/* what GUP works on */
+	struct page **pages;
+	struct gpt_keep *keep;
+	struct gpt_page_sample chunk[GPT_CHUNK];
+	int rec_err;			/* writing records failed */
+};
+
+unsigned long gpt_pin_max_pages(void)
+{
+	return min3((unsigned long)gpt_max_pages, GPT_MAX_PAGES_HARD,
+		    (unsigned long)INT_MAX);
+}
+
+/* Why the request cannot run, or GPT_REASON_NONE. */
+static u32 gpt_pin_check(struct gpt_pin_ctx *c)
+{
+	const struct gpt_pin *req = &c->req;
+	unsigned long len, end, rec_end;
 	u32 reason;
 
-	if (req->reserved_in0 ||
-	    memchr_inv(req->reserved_in, 0, sizeof(req->reserved_in)))
+	if (req->reserved0 || (req->flags & ~GPT_FLAG_ALL))
 		return GPT_REASON_BAD_ARGUMENT;
-	if (req->flags & ~GPT_FLAG_ALL)
+	c->path = gpt_path_find(req->path);
+	if (!c->path)
 		return GPT_REASON_BAD_ARGUMENT;
-	path = gpt_path_find(req->path);
-	if (!path)
+	if (req->pid && !(c->path->class & GPT_PC_REMOTE))
 		return GPT_REASON_BAD_ARGUMENT;
-	if (req->pid && !(path->class & GPT_PC_REMOTE))
+	if (!req->nr_pages || offset_in_page(req->addr))
 		return GPT_REASON_BAD_ARGUMENT;
-	/* GUP-fast takes an int count: never ask it for more. */
-	if (!req->nr_pages || req->nr_pages > min_t(u64, gpt_max_pages, INT_MAX))
-		return GPT_REASON_BAD_ARGUMENT;
-	if (offset_in_page(req->addr))
-		return GPT_REASON_BAD_ARGUMENT;
+	/* GUP-fast takes an int count: gpt_pin_max_pages() stays below it. */
+	if (req->nr_pages > gpt_pin_max_pages())
+		return GPT_REASON_TOO_BIG;
 	if (check_mul_overflow((unsigned long)req->nr_pages, PAGE_SIZE, &len) ||
 	    check_add_overflow((unsigned long)req->addr, len, &end))
 		return GPT_REASON_BAD_ARGUMENT;
-	*pathp = path;
-	reason = gpt_path_unavailable(path);
+	if (gpt_array_check(&req->records, GPT_PAGE_RECORD_SIZE_VER3))
+		return GPT_REASON_BAD_ARGUMENT;
+	/* Writing records into the range would change what is measured. */
+	rec_end = req->records.ptr + (u64)req->records.count *
+				     req->records.elem_size;
+	if (!req->pid && req->records.ptr && req->records.ptr < end &&
+	    rec_end > req->addr)
+		return GPT_REASON_RECORDS_OVERLAP;
+	reason = gpt_path_unavailable(c->path);
 	if (reason)
 		return reason;
-	return gpt_path_refusal(path, req->flags);
+	return gpt_path_refusal(c->path, req->flags);
 }
 
-/* The mm of @pid (0: the caller), with a reference, or NULL. */
-static struct mm_struct *gpt_get_mm(s32 pid)
+/*
+ * The mm to pin in, with a reference: the caller's, or that of @pid if the
+ * caller may ptrace it now (access.c).
+ */
+static int gpt_get_mm(s32 pid, struct mm_struct **mmp, u32 *reason)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -55,24 +94,49 @@ static struct mm_struct *gpt_get_mm(s32 pid)
 
 	if (!pid) {
 		mmget(current->mm);
-		return current->mm;
+		*mmp = current->mm;
+		return 0;
 	}
 	p = find_get_pid(pid);
 	task = get_pid_task(p, PIDTYPE_PID);
 	put_pid(p);
-	if (!task)
-		return NULL;
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	return mm;
+	mm = task ? get_task_mm(task) : NULL;
+	if (task)
+		put_task_struct(task);
+	*reason = GPT_REASON_NO_PROCESS;
+	if (!mm)
+		return -ESRCH;
+	if (!gpt_may_access_mm(mm)) {
+		mmput(mm);
+		*reason = GPT_REASON_PTRACE;
+		return -EPERM;
+	}
+	*mmp = mm;
+	return 0;
 }
 
-/* Name the cause of @err for the page at @addr from its VMA. */
+/* Is this file mapping one GUP refuses long-term writes to (6.5+)? */
+static bool gpt_needs_dirty_tracking(struct vm_area_struct *vma)
+{
+	unsigned long magic;
+
+	if (!GPT_HAVE_FILE_LONGTERM_REFUSED || !vma->vm_file ||
+	    !(vma->vm_flags & VM_SHARED))
+		return false;
+	magic = file_inode(vma->vm_file)->i_sb->s_magic;
+	return magic != TMPFS_MAGIC && magic != HUGETLBFS_MAGIC;
+}
+
+/*
+ * Name the cause of GUP's @err for the page at @addr from its VMA, in
+ * the order check_vma_flags() tests: a best guess, made afterwards.
+ */
 static u32 gpt_attribute(struct mm_struct *mm, unsigned long addr, u64 flags,
 			 int err)
 {
 	struct vm_area_struct *vma;
 	u32 reason = GPT_REASON_UNATTRIBUTED;
+	bool write = flags & GPT_FLAG_WRITE;
 
 	if (mmap_read_lock_killable(mm))
 		return reason;
@@ -92,7 +156,10 @@ static u32 gpt_attribute(struct mm_struct *mm, unsigned long addr, u64 flags,
 	else if (vma->vm_file &&
 		 file_inode(vma->vm_file)->i_sb->s_magic == SECRETMEM_MAGIC)
 		reason = GPT_REASON_SECRETMEM;
-	else if ((flags & GPT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE) &&
+	else if (write && (flags & GPT_FLAG_LONGTERM) &&
+		 gpt_needs_dirty_tracking(vma))
+		reason = GPT_REASON_FILE_LONGTERM;
+	else if (write && !(vma->vm_flags & VM_WRITE) &&
 		 !(flags & GPT_FLAG_FORCE))
 		reason = GPT_REASON_NOT_WRITABLE;
 	else if (!(vma->vm_flags & VM_READ) && !(flags & GPT_FLAG_FORCE))
@@ -103,147 +170,270 @@ static u32 gpt_attribute(struct mm_struct *mm, unsigned long addr, u64 flags,
 	return reason;
 }
 
-/* Pin into @pages, measuring; returns pages pinned. */
-static unsigned long gpt_pin_run(struct gpt_pin *req,
-				 const struct gpt_path_desc *path,
-				 struct mm_struct *mm, struct page **pages)
+/*
+ * Clear the records of every page before anything is pinned: a window the
+ * caller cannot write fails the request (EFAULT) with nothing done.
+ */
+static int gpt_records_clear(struct gpt_pin_ctx *c)
 {
-	unsigned long per_call = req->nr_pages;
+	const struct gpt_array *a = &c->req.records;
+	u64 n = min_t(u64, a->count, c->req.nr_pages);
+
+	if (a->ptr && clear_user(u64_to_user_ptr(a->ptr), n * a->elem_size))
+		return -EFAULT;
+	c->res.nr_records = a->ptr ? n : 0;
+	return 0;
+}
+
+/* Write @s as part @part (0 before, 1 pinned, 2 after) of record @i. */
+static void gpt_record(struct gpt_pin_ctx *c, u64 i, unsigned int part,
+		       const struct gpt_page_sample *s)
+{
+	const struct gpt_array *a = &c->req.records;
+	void __user *rec;
+
+	if (c->rec_err || i >= c->res.nr_records)
+		return;
+	rec = u64_to_user_ptr(a->ptr) + i * a->elem_size;
+	if (copy_to_user(rec + part * sizeof(*s), s, sizeof(*s)))
+		c->rec_err = -EFAULT;
+}
+
+/* "before" (@after false) or "after" of every page, from the page tables. */
+static void gpt_sample_mapped(struct gpt_pin_ctx *c, bool after)
+{
+	u64 i, j, n;
+
+	for (i = 0; i < c->req.nr_pages; i += n) {
+		n = min_t(u64, GPT_CHUNK, c->req.nr_pages - i);
+		gpt_sample_range(c->mm, c->req.addr + i * PAGE_SIZE, n, c->chunk);
+		for (j = 0; j < n; j++) {
+			const struct gpt_page_sample *s = &c->chunk[j];
+			struct gpt_keep *k = &c->keep[i + j];
+
+			gpt_record(c, i + j, after ? 2 : 0, s);
+			if (!after) {
+				*k = (struct gpt_keep) { s->pfn, s->refcount,
+					s->pincount, s->flags & GPT_PAGE_PRESENT };
+				continue;
+			}
+			if (k->present == !!(s->flags & GPT_PAGE_PRESENT) &&
+			    k->pfn == s->pfn && k->refcount == s->refcount &&
+			    k->pincount == s->pincount)
+				c->res.unchanged++;
+			else if (c->res.first_changed == c->req.nr_pages)
+				c->res.first_changed = i + j;
+		}
+	}
+}
+
+/* "pinned": the pages GUP returned, while the pins are held. */
+static void gpt_sample_pinned(struct gpt_pin_ctx *c)
+{
+	struct gpt_page_sample s;
+	u64 i;
+
+	for (i = 0; i < c->res.pinned; i++) {
+		gpt_sample_page(c->pages[i], &s);
+		gpt_record(c, i, 1, &s);
+	}
+}
+
+/*
+ * Pin, as drivers do: ask again from where a call stopped, until all is
+ * pinned, GUP returns an errno (kept with the page it struck) or a call
+ * makes no progress.
+ */
+static void gpt_pin_loop(struct gpt_pin_ctx *c)
+{
+	struct gpt_pin_result *res = &c->res;
+	unsigned long per_call = c->req.nr_pages;
 	unsigned long done = 0;
-	struct gpt_vmstat v0, v1, v2;
-	bool hold = req->flags & GPT_FLAG_HOLD;
+	u64 t0 = ktime_get_ns();
 
-	if (req->pages_per_call && req->pages_per_call < per_call)
-		per_call = req->pages_per_call;
+	if (c->req.pages_per_call && c->req.pages_per_call < per_call)
+		per_call = c->req.pages_per_call;
+	while (done < c->req.nr_pages) {
+		unsigned long start = c->req.addr + done * PAGE_SIZE;
+		unsigned long n = min(per_call, c->req.nr_pages - done);
+		long got = gpt_path_grab(c->path, c->mm, start, n,
+					 c->req.flags, c->pages + done);
 
-	gpt_sample_addr(mm, req->addr, &req->before);
-	gpt_vmstat_read(&v0);
-	while (done < req->nr_pages) {
-		unsigned long start = req->addr + done * PAGE_SIZE;
-		unsigned long n = min(per_call, req->nr_pages - done);
-		long got = gpt_path_grab(path, mm, start, n, req->flags,
-					 pages + done);
-
-		req->calls++;
-		if (got < 0) {
-			req->error = -got;
-			req->reason = gpt_attribute(mm, start, req->flags, -got);
+		res->calls++;
+		if (got <= 0) {
+			res->error = -got;
+			res->error_index = done;
 			break;
 		}
 		done += got;
-		if (got < n) {
-			req->reason = GPT_REASON_SHORT;
-			break;
-		}
 	}
-	req->pinned = done;
-	gpt_vmstat_read(&v1);
-	if (done)
-		gpt_sample_page(pages[0], 0, &req->pinned_page);
-	gpt_vmstat_delta(&v0, &v1, &req->vmstat_pinned);
-	if (hold) {
-		req->vmstat_after = req->vmstat_pinned;
-		return done;
+	res->pin_ns = ktime_get_ns() - t0;
+	res->pinned = done;
+	if (res->error) {
+		res->reason = gpt_attribute(c->mm, c->req.addr +
+					    done * PAGE_SIZE, c->req.flags,
+					    res->error);
+		res->reason_how = GPT_HOW_INFERRED;
+	} else if (done < c->req.nr_pages) {
+		res->reason = GPT_REASON_SHORT;
+		res->reason_how = GPT_HOW_MODULE;
 	}
-	path->release(pages, done, false);
-	gpt_vmstat_read(&v2);
-	gpt_sample_addr(mm, req->addr, &req->after);
-	gpt_vmstat_delta(&v0, &v2, &req->vmstat_after);
-	return done;
 }
 
-/* Keep @done pinned pages under a new handle, written to @req. */
-static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin *req,
-			const struct gpt_path_desc *path, struct page **pages,
-			unsigned long done)
+/* Keep the pinned pages under a new handle in @gf. */
+static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin_ctx *c)
 {
 	struct gpt_hold *hold = kzalloc(sizeof(*hold), GFP_KERNEL);
 	int ret;
 
 	if (!hold)
 		return -ENOMEM;
-	hold->path = path;
-	hold->flags = req->flags;
-	hold->addr = req->addr;
-	hold->nr = done;
-	hold->pages = pages;
+	*hold = (struct gpt_hold) {
+		.path = c->path,
+		.flags = c->req.flags,
+		.addr = c->req.addr,
+		.pid = c->req.pid,
+		.nr = c->res.pinned,
+		.pages = c->pages,
+		.mm = c->mm,
+		.charge_mm = current->mm,
+		.charged = c->res.pinned,
+		.pinned_ns = ktime_get_ns(),
+	};
+	mmgrab(hold->mm);
+	mmgrab(hold->charge_mm);
 	ret = gpt_hold_add(gf, hold);
 	if (ret) {
+		mmdrop(hold->charge_mm);
+		mmdrop(hold->mm);
 		kfree(hold);
 		return ret;
 	}
-	req->handle = hold->handle;
+	c->res.handle = hold->handle;
+	c->res.memlock_charged = hold->charged;
+	c->pages = NULL;	/* the hold owns them now */
 	return 0;
+}
+
+/* Measure, then release or hold; returns 0 or the ioctl's errno. */
+static int gpt_pin_run(struct gpt_file *gf, struct gpt_pin_ctx *c)
+{
+	struct gpt_pin_result *res = &c->res;
+	bool hold = c->req.flags & GPT_FLAG_HOLD;
+	struct gpt_vmstat v0, v1, v2;
+	int ret = 0;
+	u64 t0;
+
+	res->error_index = c->req.nr_pages;
+	res->first_changed = c->req.nr_pages;
+	ret = gpt_records_clear(c);
+	if (ret)
+		return ret;
+	gpt_sample_mapped(c, false);
+	gpt_vmstat_read(&v0);
+	gpt_pin_loop(c);
+	gpt_vmstat_read(&v1);
+	gpt_vmstat_delta(&v0, &v1, &res->sys_vmstat_pinned);
+	gpt_sample_pinned(c);
+	if (hold && res->pinned && !c->rec_err) {
+		ret = gpt_pin_keep(gf, c);
+		if (!ret) {
+			res->sys_vmstat_after = res->sys_vmstat_pinned;
+			/* Nothing is sampled after: there is no "after" yet. */
+			res->first_changed = 0;
+			return 0;
+		}
+	}
+	t0 = ktime_get_ns();
+	c->path->release(c->pages, res->pinned, false);
+	res->release_ns = ktime_get_ns() - t0;
+	res->released = res->pinned;
+	gpt_vmstat_read(&v2);
+	gpt_vmstat_delta(&v0, &v2, &res->sys_vmstat_after);
+	gpt_sample_mapped(c, true);
+	return ret ? ret : c->rec_err;
+}
+
+static int gpt_pin_fail(const struct gpt_pin *req, u32 reason, int err)
+{
+	return gpt_result_fail(req->result, req->result_size,
+			       sizeof(struct gpt_pin_result), reason, err);
 }
 
 long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 {
-	struct gpt_pin __user *ureq = uarg;
-	const struct gpt_path_desc *path = NULL;
-	struct mm_struct *mm;
-	struct gpt_pin in, req;
-	struct page **pages;
-	unsigned long done;
-	bool hold;
-	u32 reason;
-	int ret = 0;
+	struct gpt_pin_ctx *c;
+	struct gpt_hold *hold;
+	unsigned long nr;
+	u32 reason = GPT_REASON_BAD_ARGUMENT;
+	int ret;
 
-	if (copy_from_user(&in, ureq, sizeof(in)))
-		return -EFAULT;
-	reason = gpt_pin_check(&in, &path);
-	hold = in.flags & GPT_FLAG_HOLD;
-	if (!reason) {
-		mm = gpt_get_mm(in.pid);
-		if (!mm) {
-			reason = GPT_REASON_NO_PROCESS;
-			ret = -ESRCH;
-		}
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	ret = gpt_copy_req(&c->req, sizeof(c->req), GPT_PIN_SIZE_VER3, uarg);
+	if (ret && ret != -E2BIG)
+		goto out;
+	if (gpt_result_check(c->req.result, c->req.result_size,
+			     GPT_PIN_RESULT_SIZE_VER3)) {
+		ret = -EINVAL;
+		goto out;
 	}
-	if (!reason && hold && gpt_hold_reserve(gf, in.nr_pages)) {
-		mmput(mm);
-		reason = GPT_REASON_HOLD_LIMIT;
-		ret = -ENOSPC;
+	if (ret) {
+		ret = gpt_pin_fail(&c->req, GPT_REASON_BAD_SIZE, ret);
+		goto out;
 	}
-	if (reason)
-		return gpt_fail(&ureq->reason, reason, ret ? ret : -EINVAL);
-
-	/* Outputs start from zero, whatever the caller left there. */
-	req = (struct gpt_pin) {
-		.addr = in.addr,
-		.nr_pages = in.nr_pages,
-		.flags = in.flags,
-		.path = in.path,
-		.pages_per_call = in.pages_per_call,
-		.pid = in.pid,
-	};
-	pages = kvmalloc_array(req.nr_pages, sizeof(*pages), GFP_KERNEL);
-	if (!pages) {
-		ret = -ENOMEM;
+	reason = gpt_pin_check(c);
+	if (reason) {
+		ret = gpt_pin_fail(&c->req, reason, -EINVAL);
+		goto out;
+	}
+	ret = gpt_get_mm(c->req.pid, &c->mm, &reason);
+	if (ret) {
+		ret = gpt_pin_fail(&c->req, reason, ret);
+		goto out;
+	}
+	nr = c->req.nr_pages;
+	if ((c->req.flags & GPT_FLAG_HOLD) && gpt_hold_reserve(gf, nr)) {
+		ret = gpt_pin_fail(&c->req, GPT_REASON_HOLD_LIMIT, -ENOSPC);
+		goto put_mm;
+	}
+	if ((c->req.flags & GPT_FLAG_HOLD) &&
+	    gpt_memlock_charge(current->mm, nr)) {
+		ret = gpt_pin_fail(&c->req, GPT_REASON_MEMLOCK, -ENOMEM);
 		goto unreserve;
 	}
-	done = gpt_pin_run(&req, path, mm, pages);
-	if (hold && done) {
-		ret = gpt_pin_keep(gf, &req, path, pages, done);
+	c->pages = kvmalloc_array(nr, sizeof(*c->pages), GFP_KERNEL);
+	c->keep = kvmalloc_array(nr, sizeof(*c->keep), GFP_KERNEL);
+	ret = -ENOMEM;
+	if (c->pages && c->keep)
+		ret = gpt_pin_run(gf, c);
+	if (c->res.handle) {
+		/* Only what was pinned stays reserved and charged. */
+		nr -= c->res.pinned;
+		if (!ret)
+			ret = gpt_result_put(c->req.result, c->req.result_size,
+					     &c->res, sizeof(c->res));
 		if (ret) {
-			path->release(pages, done, false);
-			kvfree(pages);
-			goto unreserve;
+			/* Nobody could learn the handle: no orphan hold. */
+			hold = gpt_hold_take(gf, c->res.handle);
+			if (hold)
+				gpt_hold_release(hold, false);
 		}
-		/* The hold owns @pages now. */
-		gpt_hold_unreserve(gf, req.nr_pages - done);
-	} else {
-		kvfree(pages);
-		if (hold)
-			gpt_hold_unreserve(gf, req.nr_pages);
+	} else if (!ret) {
+		ret = gpt_result_put(c->req.result, c->req.result_size,
+				     &c->res, sizeof(c->res));
 	}
-	mmput(mm);
-	if (copy_to_user(ureq, &req, sizeof(req)))
-		return -EFAULT;	/* a hold stays; close() releases it */
-	return 0;
-
+	if (c->req.flags & GPT_FLAG_HOLD)
+		gpt_memlock_uncharge(current->mm, nr);
 unreserve:
-	if (hold)
-		gpt_hold_unreserve(gf, req.nr_pages);
-	mmput(mm);
+	if (c->req.flags & GPT_FLAG_HOLD)
+		gpt_hold_unreserve(gf, nr);
+put_mm:
+	mmput(c->mm);
+out:
+	kvfree(c->pages);
+	kvfree(c->keep);
+	kfree(c);
 	return ret;
 }

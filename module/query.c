@@ -1,88 +1,114 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Looking at held pins: GPT_IOC_QUERY reports each page, GPT_IOC_READ and
+ * Looking at held pins: GPT_IOC_QUERY samples each page, GPT_IOC_READ and
  * GPT_IOC_WRITE copy through the kernel's mapping of a page, the way a
- * device would see it.
+ * device would see it.  The file's lock is held only to find the hold and
+ * snapshot it into a kernel buffer; user memory is touched outside it, so
+ * a caller whose buffer faults (userfaultfd) blocks nobody else.
  */
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include "gpt.h"
 #include "compat.h"
 
-/* The hold @handle, with gf->lock held; NULL if there is none. */
-static struct gpt_hold *gpt_hold_lock(struct gpt_file *gf, u64 handle)
+static int gpt_query_fail(const struct gpt_query *req, u32 reason, int err)
 {
-	struct gpt_hold *hold;
-
-	mutex_lock(&gf->lock);
-	hold = xa_load(&gf->holds, handle);
-	if (!hold)
-		mutex_unlock(&gf->lock);
-	return hold;
+	return gpt_result_fail(req->result, req->result_size,
+			       sizeof(struct gpt_query_result), reason, err);
 }
 
 long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 {
-	struct gpt_query __user *ureq = uarg;
-	struct gpt_page_record __user *urec;
-	struct gpt_page_record rec;
-	struct gpt_query in, req;
+	struct gpt_query_result res = { 0 };
+	struct gpt_page_sample *snap;
 	struct gpt_hold *hold;
-	u64 i, n;
-	long ret = 0;
+	struct gpt_query req;
+	u64 i, n = 0;
+	u32 reason = GPT_REASON_NONE;
+	int ret;
 
-	if (copy_from_user(&in, ureq, sizeof(in)))
-		return -EFAULT;
-	if (in.reserved_in0 ||
-	    memchr_inv(in.reserved_in, 0, sizeof(in.reserved_in)))
-		return gpt_fail(&ureq->reason, GPT_REASON_BAD_ARGUMENT, -EINVAL);
-	hold = gpt_hold_lock(gf, in.handle);
-	if (!hold)
-		return gpt_fail(&ureq->reason, GPT_REASON_NO_HANDLE, -ENOENT);
+	ret = gpt_copy_req(&req, sizeof(req), GPT_QUERY_SIZE_VER3, uarg);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (gpt_result_check(req.result, req.result_size,
+			     GPT_QUERY_RESULT_SIZE_VER3))
+		return -EINVAL;
+	if (ret)
+		return gpt_query_fail(&req, GPT_REASON_BAD_SIZE, ret);
+	if (req.reserved0 || req.reserved1 ||
+	    gpt_array_check(&req.records, GPT_PAGE_SAMPLE_SIZE_VER3))
+		return gpt_query_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+	snap = kmalloc_array(GPT_QUERY_MAX, sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
 
-	req = (struct gpt_query) {
-		.handle = in.handle,
-		.records = in.records,
-		.first = in.first,
-		.max_records = in.max_records,
-		.nr_pages = hold->nr,
-		.addr = hold->addr,
-		.flags = hold->flags,
-		.path = hold->path->id,
-	};
-	urec = u64_to_user_ptr(in.records);
-	n = in.first < hold->nr ? min_t(u64, hold->nr - in.first,
-					in.max_records) : 0;
-	for (i = 0; i < n; i++) {
-		gpt_page_record(hold->pages[in.first + i], &rec);
-		if (copy_to_user(&urec[i], &rec, sizeof(rec))) {
-			ret = -EFAULT;
-			break;
-		}
+	mutex_lock(&gf->lock);
+	hold = xa_load(&gf->holds, req.handle);
+	if (!hold) {
+		reason = GPT_REASON_NO_HANDLE;
+		ret = -ENOENT;
+	} else if (!gpt_may_access_mm(hold->mm)) {
+		reason = GPT_REASON_PTRACE;
+		ret = -EPERM;
+	} else {
+		res.nr_pages = hold->nr;
+		res.addr = hold->addr;
+		res.flags = hold->flags;
+		res.path = hold->path->id;
+		res.pid = hold->pid;
+		res.age_ns = ktime_get_ns() - hold->pinned_ns;
+		res.memlock_charged = hold->charged;
+		res.written = hold->written;
+		if (req.records.ptr && req.first < hold->nr)
+			n = min3(hold->nr - req.first, (u64)req.records.count,
+				 (u64)GPT_QUERY_MAX);
+		/* The pins keep the pages; sampling does not sleep. */
+		for (i = 0; i < n; i++)
+			gpt_sample_page(hold->pages[req.first + i], &snap[i]);
 	}
-	req.nr_records = i;
 	mutex_unlock(&gf->lock);
-	if (!ret && copy_to_user(ureq, &req, sizeof(req)))
-		ret = -EFAULT;
-	return ret;
+
+	for (i = 0; !ret && i < n; i++)
+		ret = gpt_array_put(&req.records, i, &snap[i], sizeof(snap[i]));
+	kfree(snap);
+	if (reason)
+		return gpt_query_fail(&req, reason, ret);
+	if (ret)
+		return ret;
+	res.nr_records = n;
+	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
+}
+
+static int gpt_rw_fail(const struct gpt_rw *req, u32 reason, int err)
+{
+	return gpt_result_fail(req->result, req->result_size,
+			       sizeof(struct gpt_rw_result), reason, err);
 }
 
 long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 {
-	struct gpt_rw __user *ureq = uarg;
+	struct gpt_rw_result res = { 0 };
 	struct gpt_hold *hold;
+	struct page *page;
 	struct gpt_rw req;
 	void *buf, *kaddr;
-	long ret = 0;
+	u32 reason = GPT_REASON_NONE;
+	int ret;
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
-		return -EFAULT;
-	if (memchr_inv(req.reserved_in, 0, sizeof(req.reserved_in)) ||
-	    !req.len || req.offset >= PAGE_SIZE ||
-	    req.len > PAGE_SIZE - req.offset)
-		return gpt_fail(&ureq->reason, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+	ret = gpt_copy_req(&req, sizeof(req), GPT_RW_SIZE_VER3, uarg);
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (gpt_result_check(req.result, req.result_size,
+			     GPT_RW_RESULT_SIZE_VER3))
+		return -EINVAL;
+	if (ret)
+		return gpt_rw_fail(&req, GPT_REASON_BAD_SIZE, ret);
+	if (req.reserved0 || req.reserved1 || !req.len ||
+	    req.offset >= PAGE_SIZE || req.len > PAGE_SIZE - req.offset)
+		return gpt_rw_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 	buf = kmalloc(req.len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -91,33 +117,44 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 		return -EFAULT;
 	}
 
-	hold = gpt_hold_lock(gf, req.handle);
+	mutex_lock(&gf->lock);
+	hold = xa_load(&gf->holds, req.handle);
 	if (!hold) {
-		kfree(buf);
-		return gpt_fail(&ureq->reason, GPT_REASON_NO_HANDLE, -ENOENT);
-	}
-	if (req.index >= hold->nr ||
-	    (write && !(hold->flags & GPT_FLAG_WRITE))) {
+		reason = GPT_REASON_NO_HANDLE;
+		ret = -ENOENT;
+	} else if (!gpt_may_access_mm(hold->mm)) {
+		reason = GPT_REASON_PTRACE;
+		ret = -EPERM;
+	} else if (req.index >= hold->nr) {
+		reason = GPT_REASON_BAD_ARGUMENT;
+		ret = -EINVAL;
+	} else if (write && !(hold->flags & GPT_FLAG_WRITE)) {
 		/* Writing through a read-only pin is not what a device may do. */
+		reason = GPT_REASON_READ_ONLY_PIN;
 		ret = -EINVAL;
 	} else {
-		kaddr = gpt_kmap(hold->pages[req.index]);
+		page = hold->pages[req.index];
+		kaddr = gpt_kmap(page);
 		if (write)
 			memcpy(kaddr + req.offset, buf, req.len);
 		else
 			memcpy(buf, kaddr + req.offset, req.len);
 		gpt_kunmap(kaddr);
+		if (write) {
+			/* A device wrote: caches follow, release dirties. */
+			flush_dcache_page(page);
+			hold->written++;
+		}
 	}
 	mutex_unlock(&gf->lock);
 
-	if (ret) {
-		kfree(buf);
-		return gpt_fail(&ureq->reason, GPT_REASON_BAD_ARGUMENT, ret);
-	}
-	if (!write && copy_to_user(u64_to_user_ptr(req.buf), buf, req.len))
+	if (!ret && !write &&
+	    copy_to_user(u64_to_user_ptr(req.buf), buf, req.len))
 		ret = -EFAULT;
 	kfree(buf);
-	if (!ret && put_user(GPT_REASON_NONE, &ureq->reason))
-		ret = -EFAULT;
-	return ret;
+	if (reason)
+		return gpt_rw_fail(&req, reason, ret);
+	if (ret)
+		return ret;
+	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
 }

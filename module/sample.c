@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What the module measures: a page's folio counts, and the exact pin
- * counters of /proc/vmstat.
+ * What the module measures: a page's folio counts and state, and the pin
+ * counters of /proc/vmstat (system-wide, folded exactly).
+ *
+ * Sampling never changes what it samples: mapped pages are found under
+ * their page table lock, without a reference and without touching a flag.
  */
 #include <linux/fs.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
-#include <linux/pagemap.h>
 #include <linux/mmzone.h>
 #include <linux/nodemask.h>
+#include <linux/pagemap.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/string.h>
 #include "gpt.h"
 #include "compat.h"
@@ -59,120 +63,59 @@ void gpt_vmstat_delta(const struct gpt_vmstat *from,
 	d->released = to->released - from->released;
 }
 
-/* Sample @page; @own_refs is how many references the caller holds on it. */
-void gpt_sample_page(struct page *page, int own_refs,
-		     struct gpt_page_sample *s)
+/* The kernel's zone numbers depend on its config; ours do not. */
+static u8 gpt_zone(struct page *page)
 {
-	struct folio *folio = page_folio(page);
-
-	memset(s, 0, sizeof(*s));
-	s->pfn = page_to_pfn(page);
-	s->flags = GPT_SAMPLE_PRESENT;
-	s->refcount = folio_ref_count(folio) - own_refs;
-	s->order = folio_order(folio);
-	if (folio_test_large(folio)) {
-		s->flags |= GPT_SAMPLE_LARGE;
-		s->pincount = gpt_folio_pincount(folio);
+	switch (page_zonenum(page)) {
+#ifdef CONFIG_ZONE_DMA
+	case ZONE_DMA:
+		return GPT_ZONE_DMA;
+#endif
+#ifdef CONFIG_ZONE_DMA32
+	case ZONE_DMA32:
+		return GPT_ZONE_DMA32;
+#endif
+	case ZONE_NORMAL:
+		return GPT_ZONE_NORMAL;
+#ifdef CONFIG_HIGHMEM
+	case ZONE_HIGHMEM:
+		return GPT_ZONE_HIGHMEM;
+#endif
+	case ZONE_MOVABLE:
+		return GPT_ZONE_MOVABLE;
+#ifdef CONFIG_ZONE_DEVICE
+	case ZONE_DEVICE:
+		return GPT_ZONE_DEVICE;
+#endif
+	default:
+		return GPT_ZONE_UNKNOWN;
 	}
-	if (folio_maybe_dma_pinned(folio))
-		s->flags |= GPT_SAMPLE_DMA_PINNED;
-	if (is_zero_page(page))
-		s->flags |= GPT_SAMPLE_ZERO_PAGE;
-	if (is_zone_device_page(page))
-		s->flags |= GPT_SAMPLE_DEVMAP;
-	if (gpt_folio_test_lru(folio))
-		s->flags |= GPT_SAMPLE_LRU;
-	if (gpt_folio_test_active(folio))
-		s->flags |= GPT_SAMPLE_ACTIVE;
-	if (gpt_folio_test_referenced(folio))
-		s->flags |= GPT_SAMPLE_REFERENCED;
 }
 
 /*
- * Sample the page a PTE maps, under the PTE lock: no reference taken, no
- * page flag touched.  (GUP-fast would mark the folio referenced, and a
- * later FOLL_TOUCH would then activate it through a per-CPU batch that
- * holds a reference: the measurement would change what it measures.)
- * Returns -EAGAIN where there is no PTE level (huge PMDs, hugetlb) or no
- * way for a module to read it (6.12+: see gpt_follow_pte()).
+ * The filesystem of a folio that is not anonymous, or 0, without the
+ * folio lock (which could sleep): inodes, their address_space and super
+ * blocks are freed after an RCU grace period, so under rcu_read_lock() a
+ * mapping read once stays readable even if truncation races with us.
  */
-static int gpt_sample_pte(struct mm_struct *mm, unsigned long addr,
-			  struct gpt_page_sample *s)
-{
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
-	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
-	pte_t *ptep;
-	pte_t pte;
-	pmd_t pmd;
-	int ret;
-
-	if (!vma)
-		return 0;
-	if (is_vm_hugetlb_page(vma))
-		return -EAGAIN;
-	ret = gpt_pmd_lookup(mm, addr, &pmd);
-	if (ret || pmd_none(pmd))
-		return ret == -EAGAIN ? ret : 0;
-	if (pmd_trans_huge(pmd) || gpt_pmd_devmap(pmd) || pmd_leaf(pmd))
-		return -EAGAIN;
-	ret = gpt_follow_pte(vma, addr, &ptep, &ptl);
-	if (ret)
-		return ret == -EOPNOTSUPP ? -EAGAIN : 0;
-	__acquire(ptl);	/* for sparse: follow_pte() returned it locked */
-	pte = ptep_get(ptep);
-	if (pte_present(pte) && pfn_valid(pte_pfn(pte)))
-		gpt_sample_page(pfn_to_page(pte_pfn(pte)), 0, s);
-	pte_unmap_unlock(ptep, ptl);
-	return 0;
-}
-
-/*
- * Sample whatever page is mapped at @addr without faulting one in or
- * pinning it.  Huge mappings have no PTE: there a FOLL_GET reference is
- * taken and subtracted (marking a large folio referenced parks no
- * reference anywhere: large folios skip the per-CPU batches).
- */
-void gpt_sample_addr(struct mm_struct *mm, unsigned long addr,
-		     struct gpt_page_sample *s)
-{
-	struct page *page;
-	long got = 0;
-	int ret;
-
-	memset(s, 0, sizeof(*s));
-	if (mmap_read_lock_killable(mm))
-		return;
-	ret = gpt_sample_pte(mm, addr, s);
-	if (ret == -EAGAIN)
-		got = gpt_get_user_page_nofault(mm, addr, &page);
-	mmap_read_unlock(mm);
-	if (got != 1)
-		return;
-	gpt_sample_page(page, 1, s);
-	put_page(page);
-}
-
-/*
- * The filesystem of a folio that is not anonymous, or 0.  The folio lock
- * keeps truncation, and with it inode eviction, away while we look.
- * fsdax folios need no lock: truncation waits for their pins to drop.
- */
-static u64 gpt_folio_fs_magic(struct folio *folio, bool devmap)
+static u64 gpt_folio_fs_magic(struct folio *folio)
 {
 	struct address_space *mapping;
+	struct inode *host;
 	u64 magic = 0;
 
-	if (!devmap)
-		gpt_folio_lock(folio);
+	rcu_read_lock();
 	mapping = gpt_folio_mapping(folio);
-	if (mapping && mapping->host)
-		magic = mapping->host->i_sb->s_magic;
-	if (!devmap)
-		gpt_folio_unlock(folio);
+	if (mapping && !((unsigned long)mapping & PAGE_MAPPING_FLAGS)) {
+		host = READ_ONCE(mapping->host);
+		if (host)
+			magic = READ_ONCE(host->i_sb)->s_magic;
+	}
+	rcu_read_unlock();
 	return magic;
 }
 
-static u32 gpt_page_kind(struct page *page, u64 *magic)
+static u8 gpt_page_kind(struct page *page, u64 *magic)
 {
 	struct folio *folio = page_folio(page);
 
@@ -182,7 +125,7 @@ static u32 gpt_page_kind(struct page *page, u64 *magic)
 	/* Before the anon test: private hugetlb pages are anonymous too. */
 	if (gpt_folio_test_hugetlb(folio)) {
 		if (!gpt_folio_test_anon(folio))
-			*magic = gpt_folio_fs_magic(folio, false);
+			*magic = gpt_folio_fs_magic(folio);
 		return GPT_KIND_HUGETLB;
 	}
 	if (gpt_folio_test_anon(folio)) {
@@ -192,35 +135,175 @@ static u32 gpt_page_kind(struct page *page, u64 *magic)
 			return GPT_KIND_DEVMAP;
 		return folio_test_large(folio) ? GPT_KIND_THP : GPT_KIND_ANON;
 	}
+	*magic = gpt_folio_fs_magic(folio);
 	if (is_zone_device_page(page)) {
-		*magic = gpt_folio_fs_magic(folio, true);
+		/* device-DAX pages belong to the dax pseudo filesystem */
+		if (*magic == DAXFS_MAGIC)
+			return GPT_KIND_DEVDAX;
 		return *magic ? GPT_KIND_FSDAX : GPT_KIND_DEVMAP;
 	}
-	*magic = gpt_folio_fs_magic(folio, false);
 	if (*magic == TMPFS_MAGIC)
 		return GPT_KIND_SHMEM;
 	return *magic ? GPT_KIND_FILE : GPT_KIND_UNKNOWN;
 }
 
-/* QUERY's record of a held page; the hold's own pin is counted. */
-void gpt_page_record(struct page *page, struct gpt_page_record *rec)
+/* Sample @page; the caller keeps it from being freed. */
+void gpt_sample_page(struct page *page, struct gpt_page_sample *s)
 {
 	struct folio *folio = page_folio(page);
-	struct gpt_page_sample s;
 
-	gpt_sample_page(page, 0, &s);
-	memset(rec, 0, sizeof(*rec));
-	rec->pfn = s.pfn;
-	rec->refcount = s.refcount;
-	rec->pincount = s.pincount;
-	rec->order = s.order;
-	rec->flags = s.flags;
-	rec->mapcount = gpt_page_mapcount(page);
-	rec->kind = gpt_page_kind(page, &rec->fs_magic);
-	if (gpt_folio_longterm_pinnable(folio))
-		rec->flags |= GPT_PAGE_LONGTERM_PINNABLE;
-	if (gpt_folio_zonenum(folio) == ZONE_MOVABLE)
-		rec->flags |= GPT_PAGE_ZONE_MOVABLE;
+	memset(s, 0, sizeof(*s));
+	s->pfn = page_to_pfn(page);
+	s->flags = GPT_PAGE_PRESENT;
+	s->refcount = folio_ref_count(folio);
+	s->order = folio_order(folio);
+	s->zone = gpt_zone(page);
+	s->nid = page_to_nid(page);
+	s->mapcount = gpt_page_mapcount(page);
+	s->kind = gpt_page_kind(page, &s->fs_magic);
+	if (folio_test_large(folio)) {
+		s->flags |= GPT_PAGE_LARGE;
+		s->pincount = gpt_folio_pincount(folio);
+	}
+	if (folio_maybe_dma_pinned(folio))
+		s->flags |= GPT_PAGE_DMA_PINNED;
+	if (is_zero_page(page))
+		s->flags |= GPT_PAGE_ZERO;
+	if (is_zone_device_page(page))
+		s->flags |= GPT_PAGE_DEVMAP;
+	if (gpt_folio_test_lru(folio))
+		s->flags |= GPT_PAGE_LRU;
+	if (gpt_folio_test_active(folio))
+		s->flags |= GPT_PAGE_ACTIVE;
+	if (gpt_folio_test_referenced(folio))
+		s->flags |= GPT_PAGE_REFERENCED;
 	if (gpt_folio_test_dirty(folio))
-		rec->flags |= GPT_PAGE_DIRTY;
+		s->flags |= GPT_PAGE_DIRTY;
+	if (gpt_folio_longterm_pinnable(folio))
+		s->flags |= GPT_PAGE_LONGTERM_PINNABLE;
+}
+
+/* Sample page @pfn of a huge leaf; false if there is no struct page. */
+static bool gpt_sample_pfn(unsigned long pfn, struct gpt_page_sample *s)
+{
+	if (!pfn_valid(pfn))
+		return false;
+	gpt_sample_page(pfn_to_page(pfn), s);
+	s->flags |= GPT_PAGE_HUGE_MAPPED;
+	return true;
+}
+
+/*
+ * A huge PUD or PMD leaf mapping @addr, sampled under the lock hugetlb and
+ * THP take for it (page_table_lock for PUDs, the PMD's split lock).
+ * Returns 1 if @addr has such a leaf (sampled or not present), 0 if the
+ * page is mapped by a PTE, -ENOENT if nothing is mapped.
+ */
+static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
+			   struct gpt_page_sample *s)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	spinlock_t *ptl;	/* the PMD's split lock, as THP takes it */
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+	pud_t pudv;
+	pmd_t pmdv;
+	int ret = 0;
+
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return -ENOENT;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return -ENOENT;
+	pud = pud_offset(p4d, addr);
+	pudv = READ_ONCE(*pud);
+	if (pud_none(pudv))
+		return -ENOENT;
+	if (pud_leaf(pudv) || gpt_pud_devmap(pudv)) {
+		spin_lock(&mm->page_table_lock);
+		pudv = READ_ONCE(*pud);
+		if (pud_present(pudv) && pud_leaf(pudv))
+			gpt_sample_pfn(pud_pfn(pudv) +
+				       ((addr & ~PUD_MASK) >> PAGE_SHIFT), s);
+		spin_unlock(&mm->page_table_lock);
+		return 1;
+	}
+	if (pud_bad(pudv))
+		return -ENOENT;
+	pmd = pmd_offset(pud, addr);
+	pmdv = READ_ONCE(*pmd);
+	if (pmd_none(pmdv))
+		return -ENOENT;
+	if (!pmd_trans_huge(pmdv) && !gpt_pmd_devmap(pmdv) && !pmd_leaf(pmdv))
+		return 0;
+	ptl = pmd_lock(mm, pmd);
+	pmdv = READ_ONCE(*pmd);
+	if (pmd_present(pmdv) &&
+	    (pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv))) {
+		gpt_sample_pfn(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
+			       s);
+		ret = 1;
+	}
+	spin_unlock(ptl);
+	return ret;
+}
+
+/* The page a PTE maps, under the PTE lock (follow_pte()). */
+static int gpt_sample_pte(struct vm_area_struct *vma, unsigned long addr,
+			  struct gpt_page_sample *s)
+{
+	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
+	pte_t *ptep;
+	pte_t pte;
+	int ret;
+
+	ret = gpt_follow_pte(vma, addr, &ptep, &ptl);
+	if (ret)
+		return ret;
+	__acquire(ptl);	/* for sparse: follow_pte() returned it locked */
+	pte = ptep_get(ptep);
+	if (pte_present(pte) && pfn_valid(pte_pfn(pte)))
+		gpt_sample_page(pfn_to_page(pte_pfn(pte)), s);
+	pte_unmap_unlock(ptep, ptl);
+	return 0;
+}
+
+/*
+ * Sample whatever page is mapped at @addr without faulting one in, taking
+ * a reference or touching a flag.  Caller holds mmap_read_lock(mm).  Where
+ * the kernel lets a module read no PTE (6.12+), fall back to GUP with
+ * FOLL_NOFAULT and say so (GPT_PAGE_SAMPLE_TOUCHED).
+ */
+static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
+			      struct gpt_page_sample *s)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	struct page *page;
+
+	memset(s, 0, sizeof(*s));
+	if (!vma || gpt_sample_huge(mm, addr, s))
+		return;
+	if (gpt_sample_pte(vma, addr, s) != -EOPNOTSUPP)
+		return;
+	if (gpt_get_user_page_nofault(mm, addr, &page) != 1)
+		return;
+	gpt_sample_page(page, s);
+	s->refcount--;		/* our own reference */
+	s->flags |= GPT_PAGE_SAMPLE_TOUCHED;
+	put_page(page);
+}
+
+/* Sample @nr pages from @addr into @s[], under one mmap_read_lock(). */
+void gpt_sample_range(struct mm_struct *mm, unsigned long addr,
+		      unsigned long nr, struct gpt_page_sample *s)
+{
+	unsigned long i;
+
+	memset(s, 0, nr * sizeof(*s));
+	if (mmap_read_lock_killable(mm))
+		return;
+	for (i = 0; i < nr; i++)
+		gpt_sample_locked(mm, addr + i * PAGE_SIZE, &s[i]);
+	mmap_read_unlock(mm);
 }

@@ -20,7 +20,9 @@ static bool json;
 static int dev = -1;
 /* Where kind:KIND and matrix put file-backed memory (the test VM's mounts). */
 static const struct gpt_dirs default_dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
-static struct gpt_info info;
+static struct gpt_modinfo info;
+/* Per-page records of one pin; a table shows at most SHOW_PAGES. */
+#define SHOW_PAGES	16
 
 /* Mappings behind the holds of a session, unmapped at UNPIN. */
 static struct {
@@ -85,12 +87,14 @@ static void refused_list(const struct gpt_path_info *p, char *buf, size_t len,
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (unsigned int bit = 0; bit < GPT_FLAG_BITS && used < len; bit++) {
-		if (!p->flag_reason[bit])
+	for (unsigned int bit = 0; bit < 64 && used < len; bit++) {
+		uint32_t reason = gpt_path_refuses(&info, p->path, 1ULL << bit);
+
+		if (!reason)
 			continue;
 		used += (size_t)snprintf(buf + used, len - used, fmt,
 					 used ? ", " : "", gpt_flag_name(bit),
-					 gpt_reason_name(p->flag_reason[bit]));
+					 gpt_reason_name(reason));
 	}
 }
 
@@ -99,12 +103,15 @@ static int cmd_info(void)
 	char flags[128], refused[256];
 
 	open_dev();
-	gpt_flags_format(info.flags, flags, sizeof(flags));
+	gpt_flags_format(info.h.flags, flags, sizeof(flags));
 	if (json) {
 		printf("{\"uapi_version\": %u, \"release\": \"%s\", "
-		       "\"module_version\": \"%s\", \"flags\": \"%s\", \"paths\": [",
-		       info.uapi_version, info.release, info.module_version, flags);
-		for (uint32_t i = 0; i < info.nr_paths && i < GPT_MAX_PATHS; i++) {
+		       "\"module_version\": \"%s\", \"flags\": \"%s\", "
+		       "\"max_pages\": %" PRIu64 ", \"max_held_pages\": %" PRIu64
+		       ", \"paths\": [", info.h.uapi_version, info.h.release,
+		       info.h.module_version, flags, (uint64_t)info.h.max_pages,
+		       (uint64_t)info.h.max_held_pages);
+		for (uint32_t i = 0; i < info.h.nr_paths; i++) {
 			const struct gpt_path_info *p = &info.paths[i];
 
 			gpt_flags_format(p->flags, flags, sizeof(flags));
@@ -119,13 +126,15 @@ static int cmd_info(void)
 		printf("]}\n");
 		return 0;
 	}
-	printf("module   gup_pin_test %s, uapi %u\n", info.module_version,
-	       info.uapi_version);
-	printf("kernel   %s\n", info.release);
-	printf("flags    %s\n\n", flags);
+	printf("module   gup_pin_test %s, uapi %u\n", info.h.module_version,
+	       info.h.uapi_version);
+	printf("kernel   %s\n", info.h.release);
+	printf("flags    %s\n", flags);
+	printf("limits   %" PRIu64 " pages a request, %" PRIu64 " held per open file\n\n",
+	       (uint64_t)info.h.max_pages, (uint64_t)info.h.max_held_pages);
 	printf("%-14s %-25s %-7s %-41s %s\n", "PATH", "FUNCTION", "USABLE",
 	       "FLAGS", "REFUSED FLAGS (REASON)");
-	for (uint32_t i = 0; i < info.nr_paths && i < GPT_MAX_PATHS; i++) {
+	for (uint32_t i = 0; i < info.h.nr_paths; i++) {
 		const struct gpt_path_info *p = &info.paths[i];
 
 		gpt_flags_format(p->flags, flags, sizeof(flags));
@@ -139,64 +148,105 @@ static int cmd_info(void)
 
 static void sample_json(const char *name, const struct gpt_page_sample *s)
 {
-	char flags[160];
+	char flags[200];
 
 	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
 	printf("\"%s\": {\"pfn\": %" PRIu64 ", \"refcount\": %" PRId64
-	       ", \"pincount\": %" PRId64 ", \"order\": %u, \"flags\": \"%s\"}",
-	       name, (uint64_t)s->pfn, (int64_t)s->refcount,
-	       (int64_t)s->pincount, s->order, flags);
+	       ", \"pincount\": %d, \"mapcount\": %d, \"order\": %u"
+	       ", \"zone\": \"%s\", \"nid\": %u, \"kind\": \"%s\""
+	       ", \"fs_magic\": %" PRIu64 ", \"flags\": \"%s\"}",
+	       name, (uint64_t)s->pfn, (int64_t)s->refcount, s->pincount,
+	       s->mapcount, s->order, gpt_zone_name(s->zone), s->nid,
+	       gpt_page_kind_name(s->kind), (uint64_t)s->fs_magic, flags);
 }
 
-static void sample_row(const char *name, const struct gpt_page_sample *s,
-		       const struct gpt_page_sample *base)
+/* "pfn refcount(delta)" of one sample, "-" if nothing was there. */
+static void sample_cell(const struct gpt_page_sample *s,
+			const struct gpt_page_sample *base, char *buf, size_t len)
 {
-	char flags[160], delta[32] = "", pincount[24] = "-";
+	char delta[24] = "";
 
-	if (!(s->flags & GPT_SAMPLE_PRESENT)) {
-		printf("  %-8s %s\n", name, "-");
+	if (!(s->flags & GPT_PAGE_PRESENT)) {
+		snprintf(buf, len, "-");
 		return;
 	}
-	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
-	if (base && (base->flags & GPT_SAMPLE_PRESENT) && base->pfn == s->pfn)
+	if (base && (base->flags & GPT_PAGE_PRESENT) && base->pfn == s->pfn &&
+	    s->refcount != base->refcount)
 		snprintf(delta, sizeof(delta), "(%+" PRId64 ")",
 			 (int64_t)(s->refcount - base->refcount));
-	if (s->flags & GPT_SAMPLE_LARGE)
-		snprintf(pincount, sizeof(pincount), "%" PRId64, (int64_t)s->pincount);
-	printf("  %-8s %#-10" PRIx64 " %8" PRId64 " %-8s %8s  %s\n", name,
-	       (uint64_t)s->pfn, (int64_t)s->refcount, delta, pincount, flags);
+	snprintf(buf, len, "%#" PRIx64 " %" PRId64 "%s", (uint64_t)s->pfn,
+		 (int64_t)s->refcount, delta);
 }
 
-static void print_pin(const struct gpt_pin *r, const char *mem, int ret)
+static void print_pages(const struct gpt_page_record *rec, uint64_t n)
 {
-	const struct gpt_path_info *p = gpt_path_by_id(&info, r->path);
+	printf("pages    PFN and refcount (delta against before), the pinned page's kind and flags\n");
+	printf("  %-5s %-22s %-22s %-22s %s\n", "PAGE", "BEFORE", "PINNED", "AFTER",
+	       "KIND FLAGS");
+	for (uint64_t i = 0; i < n && i < SHOW_PAGES; i++) {
+		const struct gpt_page_sample *shown = rec[i].pinned.flags ?
+			&rec[i].pinned : &rec[i].before;
+		char b[48], p[48], a[48], flags[200];
+
+		sample_cell(&rec[i].before, NULL, b, sizeof(b));
+		sample_cell(&rec[i].pinned, &rec[i].before, p, sizeof(p));
+		sample_cell(&rec[i].after, &rec[i].before, a, sizeof(a));
+		gpt_sample_flags_format(shown->flags, flags, sizeof(flags));
+		printf("  %-5" PRIu64 " %-22s %-22s %-22s %s %s\n", i, b, p, a,
+		       gpt_page_kind_name(shown->kind), flags);
+	}
+	if (n > SHOW_PAGES)
+		printf("  ... %" PRIu64 " more pages (--json has them all)\n",
+		       n - SHOW_PAGES);
+}
+
+static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
+		      const struct gpt_page_record *rec, const char *mem, int ret)
+{
+	const struct gpt_path_info *p = gpt_path_by_id(&info, q->path);
 	char flags[128];
 
-	gpt_flags_format(r->flags, flags, sizeof(flags));
+	gpt_flags_format(q->flags, flags, sizeof(flags));
 	if (json) {
 		printf("{\"path\": \"%s\", \"function\": \"%s\", \"flags\": \"%s\", "
 		       "\"mem\": \"%s\", \"addr\": %" PRIu64 ", \"pages\": %" PRIu64
-		       ", \"pid\": %d, \"ioctl_errno\": \"%s\", \"reason\": \"%s\"",
+		       ", \"pid\": %d, \"ioctl_errno\": \"%s\", \"reason\": \"%s\""
+		       ", \"reason_how\": \"%s\"",
 		       p ? p->name : "?", p ? p->function : "?", flags, mem,
-		       (uint64_t)r->addr, (uint64_t)r->nr_pages, r->pid,
-		       gpt_errno_name(-ret), gpt_reason_name(r->reason));
+		       (uint64_t)q->addr, (uint64_t)q->nr_pages, q->pid,
+		       gpt_errno_name(-ret), gpt_reason_name(r->reason),
+		       gpt_reason_how_name(r->reason_how));
 		if (!ret) {
-			printf(", \"pinned\": %" PRIu64 ", \"calls\": %" PRIu64
-			       ", \"error\": \"%s\", \"handle\": %" PRIu64
-			       ", \"vmstat_pinned\": {\"acquired\": %" PRId64
-			       ", \"released\": %" PRId64 "}, \"vmstat_after\": "
-			       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}, ",
-			       (uint64_t)r->pinned, (uint64_t)r->calls,
-			       gpt_errno_name(r->error), (uint64_t)r->handle,
-			       (int64_t)r->vmstat_pinned.acquired,
-			       (int64_t)r->vmstat_pinned.released,
-			       (int64_t)r->vmstat_after.acquired,
-			       (int64_t)r->vmstat_after.released);
-			sample_json("before", &r->before);
-			printf(", ");
-			sample_json("pinned_page", &r->pinned_page);
-			printf(", ");
-			sample_json("after", &r->after);
+			printf(", \"pinned\": %" PRIu64 ", \"released\": %" PRIu64
+			       ", \"calls\": %" PRIu64 ", \"error\": \"%s\""
+			       ", \"error_index\": %" PRIu64 ", \"unchanged\": %" PRIu64
+			       ", \"first_changed\": %" PRIu64 ", \"handle\": %" PRIu64
+			       ", \"memlock_charged\": %" PRIu64 ", \"pin_ns\": %" PRIu64
+			       ", \"release_ns\": %" PRIu64
+			       ", \"sys_vmstat_pinned\": {\"acquired\": %" PRId64
+			       ", \"released\": %" PRId64 "}, \"sys_vmstat_after\": "
+			       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}"
+			       ", \"records\": [",
+			       (uint64_t)r->pinned, (uint64_t)r->released,
+			       (uint64_t)r->calls, gpt_errno_name(r->error),
+			       (uint64_t)r->error_index, (uint64_t)r->unchanged,
+			       (uint64_t)r->first_changed, (uint64_t)r->handle,
+			       (uint64_t)r->memlock_charged, (uint64_t)r->pin_ns,
+			       (uint64_t)r->release_ns,
+			       (int64_t)r->sys_vmstat_pinned.acquired,
+			       (int64_t)r->sys_vmstat_pinned.released,
+			       (int64_t)r->sys_vmstat_after.acquired,
+			       (int64_t)r->sys_vmstat_after.released);
+			for (uint64_t i = 0; rec && i < r->nr_records; i++) {
+				printf("%s{", i ? ", " : "");
+				sample_json("before", &rec[i].before);
+				printf(", ");
+				sample_json("pinned", &rec[i].pinned);
+				printf(", ");
+				sample_json("after", &rec[i].after);
+				printf("}");
+			}
+			printf("]");
 		}
 		printf("}\n");
 		return;
@@ -204,9 +254,9 @@ static void print_pin(const struct gpt_pin *r, const char *mem, int ret)
 	printf("path     %s (%s), flags %s\n", p ? p->name : "?",
 	       p ? p->function : "?", flags);
 	printf("memory   %s, %" PRIu64 " pages at %#" PRIx64, mem,
-	       (uint64_t)r->nr_pages, (uint64_t)r->addr);
-	if (r->pid)
-		printf(" of pid %d", r->pid);
+	       (uint64_t)q->nr_pages, (uint64_t)q->addr);
+	if (q->pid)
+		printf(" of pid %d", q->pid);
 	printf("\n");
 	if (ret) {
 		printf("result   request refused by the module: %s (%s): %s\n",
@@ -215,80 +265,91 @@ static void print_pin(const struct gpt_pin *r, const char *mem, int ret)
 		return;
 	}
 	printf("result   pinned %" PRIu64 " of %" PRIu64 " in %" PRIu64 " call%s",
-	       (uint64_t)r->pinned, (uint64_t)r->nr_pages, (uint64_t)r->calls,
+	       (uint64_t)r->pinned, (uint64_t)q->nr_pages, (uint64_t)r->calls,
 	       r->calls == 1 ? "" : "s");
 	if (r->error)
-		printf(", refused: %s (%s): %s", gpt_errno_name(r->error),
-		       gpt_reason_name(r->reason), gpt_reason_text(r->reason));
+		printf(", then at page %" PRIu64 " %s (%s, %s): %s",
+		       (uint64_t)r->error_index, gpt_errno_name(r->error),
+		       gpt_reason_name(r->reason), gpt_reason_how_name(r->reason_how),
+		       gpt_reason_text(r->reason));
 	else if (r->reason)
 		printf(" (%s)", gpt_reason_name(r->reason));
 	if (r->handle)
-		printf(", held as handle %" PRIu64, (uint64_t)r->handle);
-	printf("\nvmstat   nr_foll_pin_acquired %+" PRId64 ", released %+" PRId64
-	       " while pinned", (int64_t)r->vmstat_pinned.acquired,
-	       (int64_t)r->vmstat_pinned.released);
+		printf(", held as handle %" PRIu64 " (memlock %" PRIu64 " pages)",
+		       (uint64_t)r->handle, (uint64_t)r->memlock_charged);
+	printf("\nexact    this request: %" PRIu64 " pinned, %" PRIu64 " released",
+	       (uint64_t)r->pinned, (uint64_t)r->released);
+	if (!r->handle)
+		printf("; %" PRIu64 " of %" PRIu64 " pages as before afterwards",
+		       (uint64_t)r->unchanged, (uint64_t)q->nr_pages);
+	if (!r->handle && r->first_changed < q->nr_pages)
+		printf(" (first changed: page %" PRIu64 ")", (uint64_t)r->first_changed);
+	printf("\ntime     %" PRIu64 " ns in GUP, %" PRIu64 " ns releasing\n",
+	       (uint64_t)r->pin_ns, (uint64_t)r->release_ns);
+	printf("system   nr_foll_pin_acquired %+" PRId64 ", released %+" PRId64
+	       " while pinned", (int64_t)r->sys_vmstat_pinned.acquired,
+	       (int64_t)r->sys_vmstat_pinned.released);
 	if (!r->handle)
 		printf("; %+" PRId64 ", %+" PRId64 " after release",
-		       (int64_t)r->vmstat_after.acquired,
-		       (int64_t)r->vmstat_after.released);
-	printf("\nfirst page:\n  %-8s %-10s %8s %-8s %8s  %s\n", "", "PFN",
-	       "REFCOUNT", "", "PINCOUNT", "FLAGS");
-	sample_row("before", &r->before, NULL);
-	sample_row("pinned", &r->pinned_page, &r->before);
-	if (!r->handle)
-		sample_row("after", &r->after, &r->before);
+		       (int64_t)r->sys_vmstat_after.acquired,
+		       (int64_t)r->sys_vmstat_after.released);
+	printf(" (every process's pins)\n");
+	if (rec)
+		print_pages(rec, r->nr_records);
 }
 
 static int cmd_query(uint64_t handle)
 {
-	struct gpt_page_record recs[64];
-	struct gpt_query q = { 0 };
+	struct gpt_page_sample smp[64];
+	struct gpt_query_result q;
 	uint64_t first = 0;
 	int ret;
 
 	open_dev();
-	if (json)
-		printf("{\"handle\": %" PRIu64 ", \"pages\": [", handle);
 	do {
-		memset(&q, 0, sizeof(q));
-		q.handle = handle;
-		q.records = (uintptr_t)recs;
-		q.max_records = 64;
-		q.first = first;
-		ret = gpt_query(dev, &q);
+		ret = gpt_query(dev, handle, first, smp, 64, &q);
 		if (ret) {
 			if (json)
-				printf("], \"errno\": \"%s\"}\n", gpt_errno_name(-ret));
+				printf("{\"handle\": %" PRIu64 ", \"errno\": \"%s\", "
+				       "\"reason\": \"%s\"}\n", handle,
+				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
 			else
 				printf("query %" PRIu64 ": %s (%s)\n", handle,
 				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
 			return 1;
 		}
-		if (!first && !json)
-			printf("%-5s %-10s %8s %8s %8s %5s %-9s %-10s %s\n", "PAGE",
-			       "PFN", "REFCOUNT", "PINCOUNT", "MAPCOUNT", "ORDER",
+		if (!first && json)
+			printf("{\"handle\": %" PRIu64 ", \"pages\": %" PRIu64
+			       ", \"age_ns\": %" PRIu64 ", \"memlock_charged\": %" PRIu64
+			       ", \"written\": %" PRIu64 ", \"samples\": [", handle,
+			       (uint64_t)q.nr_pages, (uint64_t)q.age_ns,
+			       (uint64_t)q.memlock_charged, (uint64_t)q.written);
+		else if (!first)
+			printf("hold %" PRIu64 ": %" PRIu64 " pages, pinned %.3f s ago, "
+			       "memlock %" PRIu64 " pages, written %" PRIu64 " times\n"
+			       "%-5s %-10s %8s %8s %8s %5s %-7s %-9s %-10s %s\n", handle,
+			       (uint64_t)q.nr_pages, q.age_ns / 1e9,
+			       (uint64_t)q.memlock_charged, (uint64_t)q.written, "PAGE",
+			       "PFN", "REFCOUNT", "PINCOUNT", "MAPCOUNT", "ORDER", "ZONE",
 			       "KIND", "FS MAGIC", "FLAGS");
 		for (uint64_t i = 0; i < q.nr_records; i++) {
-			const struct gpt_page_record *r = &recs[i];
-			char flags[160];
+			const struct gpt_page_sample *r = &smp[i];
+			char flags[200];
 
 			gpt_sample_flags_format(r->flags, flags, sizeof(flags));
-			if (json)
-				printf("%s{\"index\": %" PRIu64 ", \"pfn\": %" PRIu64
-				       ", \"refcount\": %" PRId64 ", \"pincount\": %" PRId64
-				       ", \"mapcount\": %d, \"order\": %u, \"kind\": \"%s\""
-				       ", \"fs_magic\": %" PRIu64 ", \"flags\": \"%s\"}",
-				       (first + i) ? ", " : "", first + i, (uint64_t)r->pfn,
-				       (int64_t)r->refcount, (int64_t)r->pincount,
-				       r->mapcount, r->order, gpt_page_kind_name(r->kind),
-				       (uint64_t)r->fs_magic, flags);
-			else
-				printf("%-5" PRIu64 " %#-10" PRIx64 " %8" PRId64 " %8" PRId64
-				       " %8d %5u %-9s %#-10" PRIx64 " %s\n", first + i,
+			if (json) {
+				printf("%s{\"index\": %" PRIu64 ", ", (first + i) ? ", " : "",
+				       first + i);
+				sample_json("now", r);
+				printf("}");
+			} else {
+				printf("%-5" PRIu64 " %#-10" PRIx64 " %8" PRId64 " %8d"
+				       " %8d %5u %-7s %-9s %#-10" PRIx64 " %s\n", first + i,
 				       (uint64_t)r->pfn, (int64_t)r->refcount,
-				       (int64_t)r->pincount, r->mapcount, r->order,
-				       gpt_page_kind_name(r->kind), (uint64_t)r->fs_magic,
-				       flags);
+				       r->pincount, r->mapcount, r->order,
+				       gpt_zone_name(r->zone), gpt_page_kind_name(r->kind),
+				       (uint64_t)r->fs_magic, flags);
+			}
 		}
 		first += q.nr_records;
 	} while (q.nr_records && first < q.nr_pages);
@@ -299,26 +360,29 @@ static int cmd_query(uint64_t handle)
 
 static int unpin_handle(uint64_t handle, bool dirty)
 {
-	struct gpt_unpin u = { .handle = handle };
+	struct gpt_unpin_result u;
 	int ret;
 
 	open_dev();
-	u.flags = dirty ? GPT_UNPIN_DIRTY : 0;
-	ret = gpt_unpin(dev, &u);
+	ret = gpt_unpin(dev, handle, dirty ? GPT_UNPIN_DIRTY : 0, &u);
 	if (json)
 		printf("{\"handle\": %" PRIu64 ", \"errno\": \"%s\", \"reason\": \"%s\""
-		       ", \"released\": %" PRIu64 ", \"vmstat\": {\"acquired\": %" PRId64
-		       ", \"released\": %" PRId64 "}}\n", handle, gpt_errno_name(-ret),
-		       gpt_reason_name(u.reason), (uint64_t)u.released,
-		       (int64_t)u.vmstat.acquired, (int64_t)u.vmstat.released);
+		       ", \"released\": %" PRIu64 ", \"dirtied\": %" PRIu64
+		       ", \"memlock_uncharged\": %" PRIu64 ", \"sys_vmstat\": "
+		       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}}\n",
+		       handle, gpt_errno_name(-ret), gpt_reason_name(u.reason),
+		       (uint64_t)u.released, (uint64_t)u.dirtied,
+		       (uint64_t)u.memlock_uncharged, (int64_t)u.sys_vmstat.acquired,
+		       (int64_t)u.sys_vmstat.released);
 	else if (ret)
-		printf("unpin %" PRIu64 ": %s (%s)\n", handle, gpt_errno_name(-ret),
-		       gpt_reason_name(u.reason));
+		printf("unpin %" PRIu64 ": %s (%s): %s\n", handle, gpt_errno_name(-ret),
+		       gpt_reason_name(u.reason), gpt_reason_text(u.reason));
 	else
-		printf("unpin %" PRIu64 ": released %" PRIu64 " pages%s, "
-		       "nr_foll_pin_released %+" PRId64 "\n", handle,
-		       (uint64_t)u.released, dirty ? " (dirtied)" : "",
-		       (int64_t)u.vmstat.released);
+		printf("unpin %" PRIu64 ": released %" PRIu64 " pages (%" PRIu64
+		       " dirtied), memlock -%" PRIu64 ", nr_foll_pin_released %+" PRId64
+		       " system-wide\n", handle, (uint64_t)u.released,
+		       (uint64_t)u.dirtied, (uint64_t)u.memlock_uncharged,
+		       (int64_t)u.sys_vmstat.released);
 	for (int i = 0; !ret && i < MAX_HOLDS; i++)
 		if (holds[i].handle == handle) {
 			gpt_mem_unmap(&holds[i].mem);
@@ -374,6 +438,8 @@ static int cmd_pin(int argc, char **argv, bool session)
 	bool shared = true, dirty = false, wait = false;
 	const struct gpt_path_info *p;
 	struct gpt_pin req = { .nr_pages = 1 };
+	struct gpt_page_record *rec = NULL;
+	struct gpt_pin_result res;
 	struct gpt_mem mem = { .fd = -1 };
 	uint64_t v, addr = 0;
 	int c, ret;
@@ -448,25 +514,28 @@ static int cmd_pin(int argc, char **argv, bool session)
 		}
 		req.addr = (uintptr_t)mem.addr;
 	}
-	ret = gpt_pin(dev, &req);
-	print_pin(&req, mem_spec, ret);
-	if (!ret && req.handle && session) {
+	if (req.nr_pages <= info.h.max_pages)
+		rec = calloc(req.nr_pages, sizeof(*rec));
+	ret = gpt_pin(dev, &req, &res, rec, rec ? (uint32_t)req.nr_pages : 0);
+	print_pin(&req, &res, rec, mem_spec, ret);
+	free(rec);
+	if (!ret && res.handle && session) {
 		for (int i = 0; i < MAX_HOLDS; i++)
 			if (!holds[i].handle) {
-				holds[i].handle = req.handle;
+				holds[i].handle = res.handle;
 				holds[i].mem = mem;
 				return 0;
 			}
 	}
-	if (!ret && req.handle) {
-		cmd_query(req.handle);
+	if (!ret && res.handle) {
+		cmd_query(res.handle);
 		if (wait) {
 			fprintf(stderr, "holding handle %" PRIu64 "; press Enter to release\n",
-				(uint64_t)req.handle);
+				(uint64_t)res.handle);
 			while ((c = getchar()) != EOF && c != '\n')
 				;
 		}
-		unpin_handle(req.handle, dirty);
+		unpin_handle(res.handle, dirty);
 	}
 	gpt_mem_unmap(&mem);
 	return ret ? 1 : 0;
@@ -475,7 +544,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 /* Cell text: pinned count ("16", "16*" for fresh COW pages), or errno. */
 static void cell_text(const struct gpt_cell_result *r, char *buf, size_t len)
 {
-	const struct gpt_pin *p = &r->pin;
+	const struct gpt_pin_result *p = &r->res;
 
 	if (r->setup_err)
 		snprintf(buf, len, "no:%s", gpt_errno_name(-r->setup_err));
@@ -485,7 +554,8 @@ static void cell_text(const struct gpt_cell_result *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", gpt_errno_name(p->error));
 	else
 		snprintf(buf, len, "%" PRIu64 "%s", (uint64_t)p->pinned,
-			 p->pinned && p->pinned_page.pfn != p->before.pfn ? "*" : "");
+			 p->pinned && r->rec[0].pinned.pfn != r->rec[0].before.pfn ?
+			 "*" : "");
 }
 
 static int cmd_matrix(int argc, char **argv)
@@ -508,7 +578,8 @@ static int cmd_matrix(int argc, char **argv)
 		case 'e': dirs.ext4 = optarg; break;
 		case 't': dirs.tmpfs = optarg; break;
 		case 'n':
-			if (!parse_u64(optarg, &pages) || !pages || pages > 512)
+			if (!parse_u64(optarg, &pages) || !pages ||
+			    pages > GPT_CELL_MAX_PAGES)
 				return 2;
 			break;
 		default: return 2;
@@ -527,17 +598,17 @@ static int cmd_matrix(int argc, char **argv)
 			       "GUP errno, (errno of the module)\n%-14s",
 			       table & 1 ? "write" : "read",
 			       table & 2 ? "long-term" : "short-term", "");
-			for (uint32_t i = 0; i < info.nr_paths; i++)
+			for (uint32_t i = 0; i < info.h.nr_paths; i++)
 				printf(" %-13s", info.paths[i].name);
 			printf("\n");
 		}
 		for (int kind = 0; kind <= GPT_MEM_ZERO_PAGE; kind++) {
 			if (!json)
 				printf("%-14s", gpt_kind_name(kind));
-			for (uint32_t i = 0; i < info.nr_paths; i++) {
+			for (uint32_t i = 0; i < info.h.nr_paths; i++) {
 				struct gpt_pin req = { .path = info.paths[i].path,
 						       .flags = flags };
-				struct gpt_cell_result r;
+				static struct gpt_cell_result r;
 				char cell[32];
 
 				gpt_cell_run(dev, &dirs, kind, pages, &req, false, &r);
@@ -554,8 +625,8 @@ static int cmd_matrix(int argc, char **argv)
 				       info.paths[i].name, table & 1 ? "true" : "false",
 				       table & 2 ? "true" : "false",
 				       gpt_errno_name(-r.setup_err), gpt_errno_name(-r.ioctl_err),
-				       (uint64_t)r.pin.pinned, gpt_errno_name(r.pin.error),
-				       gpt_reason_name(r.pin.reason), cell);
+				       (uint64_t)r.res.pinned, gpt_errno_name(r.res.error),
+				       gpt_reason_name(r.res.reason), cell);
 			}
 			if (!json)
 				printf("\n");

@@ -15,6 +15,10 @@ trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root/bin" "$root/sbin" "$root/lib" "$root/etc" "$root/proc" \
 	"$root/sys" "$root/dev" "$root/mnt" "$root/tmp"
+# mktemp made the root 0700: the suite's unprivileged children need to
+# walk it.
+chmod 755 "$root"
+chmod 1777 "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
 for applet in $(/bin/busybox --list); do
 	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"

@@ -11,6 +11,7 @@ run gupctl pin --path pin --longterm --mem file:/mnt/dax/demo --pages 4
 run gupctl pin --path pin-fast --mem file:/mnt/dax/demo --pages 4
 run gupctl --json pin --path pin-fast --longterm --mem file:/mnt/dax/demo --pages 4
 run gupctl pin --path pin-fast --longterm --hold --mem kind:anon-thp --pages 4
+run gupctl pin --path pin --write --mem kind:partial --pages 8
 echo
 echo '$ gupctl session    # holds live as long as the session'
 gupctl session <<'SESSION'

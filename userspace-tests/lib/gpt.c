@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include "gpt.h"
@@ -14,37 +15,107 @@ int gpt_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
-int gpt_get_info(int fd, struct gpt_info *info)
+int gpt_get_info(int fd, struct gpt_modinfo *mi)
 {
-	memset(info, 0, sizeof(*info));
-	return ioctl(fd, GPT_IOC_INFO, info) ? -errno : 0;
+	struct gpt_info_req req = { 0 };
+	uint32_t np = 0, nr = 0;
+
+	memset(mi, 0, sizeof(*mi));
+	/* Ask for the header, then for arrays of the size it gives. */
+	for (int round = 0; round < 2; round++) {
+		free(mi->paths);
+		free(mi->refusals);
+		mi->paths = calloc(np ? np : 1, sizeof(*mi->paths));
+		mi->refusals = calloc(nr ? nr : 1, sizeof(*mi->refusals));
+		if (!mi->paths || !mi->refusals)
+			return -ENOMEM;
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.result = (uintptr_t)&mi->h;
+		req.result_size = sizeof(mi->h);
+		req.paths = (struct gpt_array){ (uintptr_t)mi->paths, np,
+						sizeof(*mi->paths) };
+		req.refusals = (struct gpt_array){ (uintptr_t)mi->refusals, nr,
+						   sizeof(*mi->refusals) };
+		if (!np) {
+			req.paths = (struct gpt_array){ 0 };
+			req.refusals = (struct gpt_array){ 0 };
+		}
+		if (ioctl(fd, GPT_IOC_INFO, &req))
+			return -errno;
+		np = mi->h.nr_paths;
+		nr = mi->h.nr_refusals;
+		if (!np)
+			break;
+	}
+	return 0;
 }
 
-int gpt_pin(int fd, struct gpt_pin *req)
+void gpt_modinfo_free(struct gpt_modinfo *mi)
 {
+	free(mi->paths);
+	free(mi->refusals);
+	memset(mi, 0, sizeof(*mi));
+}
+
+int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
+	    struct gpt_page_record *rec, uint32_t nrec)
+{
+	memset(res, 0, sizeof(*res));
+	req->size = sizeof(*req);
+	req->result = (uintptr_t)res;
+	req->result_size = sizeof(*res);
+	req->records = rec ? (struct gpt_array){ (uintptr_t)rec, nrec,
+						 sizeof(*rec) } :
+			     (struct gpt_array){ 0 };
 	return ioctl(fd, GPT_IOC_PIN, req) ? -errno : 0;
 }
 
-int gpt_unpin(int fd, struct gpt_unpin *req)
+int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
+	      struct gpt_unpin_result *res)
 {
-	return ioctl(fd, GPT_IOC_UNPIN, req) ? -errno : 0;
+	struct gpt_unpin req = { .size = sizeof(req), .handle = handle,
+				 .flags = flags, .result = (uintptr_t)res,
+				 .result_size = sizeof(*res) };
+
+	memset(res, 0, sizeof(*res));
+	return ioctl(fd, GPT_IOC_UNPIN, &req) ? -errno : 0;
 }
 
-int gpt_query(int fd, struct gpt_query *req)
+int gpt_query(int fd, uint64_t handle, uint64_t first,
+	      struct gpt_page_sample *s, uint32_t n, struct gpt_query_result *res)
 {
-	return ioctl(fd, GPT_IOC_QUERY, req) ? -errno : 0;
+	struct gpt_query req = { .size = sizeof(req), .handle = handle,
+				 .first = first, .result = (uintptr_t)res,
+				 .result_size = sizeof(*res) };
+
+	if (s)
+		req.records = (struct gpt_array){ (uintptr_t)s, n, sizeof(*s) };
+	memset(res, 0, sizeof(*res));
+	return ioctl(fd, GPT_IOC_QUERY, &req) ? -errno : 0;
 }
 
-int gpt_rw(int fd, struct gpt_rw *req, bool write)
+int gpt_rw(int fd, uint64_t handle, uint64_t index, uint32_t offset,
+	   void *buf, uint32_t len, bool write, struct gpt_rw_result *res)
 {
-	return ioctl(fd, write ? GPT_IOC_WRITE : GPT_IOC_READ, req) ? -errno : 0;
+	struct gpt_rw_result own;
+	struct gpt_rw req = { .size = sizeof(req), .handle = handle,
+			      .index = index, .offset = offset,
+			      .buf = (uintptr_t)buf, .len = len };
+
+	if (!res)
+		res = &own;
+	memset(res, 0, sizeof(*res));
+	req.result = (uintptr_t)res;
+	req.result_size = sizeof(*res);
+	return ioctl(fd, write ? GPT_IOC_WRITE : GPT_IOC_READ, &req) ? -errno : 0;
 }
 
-const struct gpt_path_info *gpt_path_by_name(const struct gpt_info *info,
+const struct gpt_path_info *gpt_path_by_name(const struct gpt_modinfo *mi,
 					     const char *name)
 {
-	for (uint32_t i = 0; i < info->nr_paths && i < GPT_MAX_PATHS; i++) {
-		const struct gpt_path_info *p = &info->paths[i];
+	for (uint32_t i = 0; mi->paths && i < mi->h.nr_paths; i++) {
+		const struct gpt_path_info *p = &mi->paths[i];
 
 		if (!strcmp(p->name, name) || !strcmp(p->function, name))
 			return p;
@@ -52,13 +123,22 @@ const struct gpt_path_info *gpt_path_by_name(const struct gpt_info *info,
 	return NULL;
 }
 
-const struct gpt_path_info *gpt_path_by_id(const struct gpt_info *info,
+const struct gpt_path_info *gpt_path_by_id(const struct gpt_modinfo *mi,
 					   uint32_t id)
 {
-	for (uint32_t i = 0; i < info->nr_paths && i < GPT_MAX_PATHS; i++)
-		if (info->paths[i].path == id)
-			return &info->paths[i];
+	for (uint32_t i = 0; mi->paths && i < mi->h.nr_paths; i++)
+		if (mi->paths[i].path == id)
+			return &mi->paths[i];
 	return NULL;
+}
+
+uint32_t gpt_path_refuses(const struct gpt_modinfo *mi, uint32_t path,
+			  uint64_t flag)
+{
+	for (uint32_t i = 0; mi->refusals && i < mi->h.nr_refusals; i++)
+		if (mi->refusals[i].path == path && mi->refusals[i].flag == flag)
+			return mi->refusals[i].reason;
+	return 0;
 }
 
 /* Indexed by flag bit. */
@@ -166,6 +246,20 @@ static const struct {
 	[GPT_REASON_HOLD_LIMIT] = { "hold-limit",
 		"this file would hold more than max_held_pages pages" },
 	[GPT_REASON_NO_HANDLE] = { "no-handle", "no held pin with that handle" },
+	[GPT_REASON_PTRACE] = { "ptrace",
+		"not allowed to ptrace the target process (needs CAP_SYS_PTRACE)" },
+	[GPT_REASON_MEMLOCK] = { "memlock",
+		"holding these pages would pass RLIMIT_MEMLOCK (pinned_vm)" },
+	[GPT_REASON_READ_ONLY_PIN] = { "read-only-pin",
+		"dirtying or writing through a pin taken without write" },
+	[GPT_REASON_FILE_LONGTERM] = { "file-longterm",
+		"long-term write pin of a file mapping that needs dirty tracking (writable_file_mapping_allowed, 6.5)" },
+	[GPT_REASON_BAD_SIZE] = { "bad-size",
+		"a size field is too small, or unknown trailing bytes are not zero" },
+	[GPT_REASON_RECORDS_OVERLAP] = { "records-overlap",
+		"the records buffer lies inside the range to pin" },
+	[GPT_REASON_TOO_BIG] = { "too-big",
+		"more pages than max_pages (or the module's hard limit)" },
 };
 
 const char *gpt_reason_name(uint32_t reason)
@@ -192,6 +286,7 @@ const char *gpt_errno_name(int err)
 		{ ENOTTY, "ENOTTY" },	{ E2BIG, "E2BIG" },
 		{ EAGAIN, "EAGAIN" },	{ EACCES, "EACCES" },
 		{ ENODEV, "ENODEV" },	{ ENOSPC, "ENOSPC" },
+		{ ESRCH, "ESRCH" },	{ EIO, "EIO" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EHWPOISON, "EHWPOISON" },
 	};
 	static char other[16];
@@ -208,8 +303,9 @@ void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len)
 	static const char *const names[] = {
 		[0] = "present", [1] = "dma-pinned", [2] = "zero-page",
 		[3] = "large", [4] = "devmap", [5] = "lru", [6] = "active",
-		[7] = "referenced", [16] = "longterm-pinnable",
-		[17] = "zone-movable", [18] = "dirty",
+		[7] = "referenced", [8] = "dirty", [9] = "longterm-pinnable",
+		[10] = "anon-exclusive", [11] = "huge-mapped",
+		[12] = "sample-touched",
 	};
 
 	buf[0] = '\0';
@@ -228,7 +324,30 @@ const char *gpt_page_kind_name(uint32_t kind)
 		[GPT_KIND_FILE] = "file", [GPT_KIND_SHMEM] = "shmem",
 		[GPT_KIND_HUGETLB] = "hugetlb", [GPT_KIND_ZERO] = "zero-page",
 		[GPT_KIND_FSDAX] = "fsdax", [GPT_KIND_DEVMAP] = "devmap",
+		[GPT_KIND_DEVDAX] = "devdax",
 	};
 
 	return kind < ARRAY_LEN(names) ? names[kind] : "?";
+}
+
+const char *gpt_zone_name(uint32_t zone)
+{
+	static const char *const names[] = {
+		[GPT_ZONE_UNKNOWN] = "?", [GPT_ZONE_DMA] = "dma",
+		[GPT_ZONE_DMA32] = "dma32", [GPT_ZONE_NORMAL] = "normal",
+		[GPT_ZONE_HIGHMEM] = "highmem", [GPT_ZONE_MOVABLE] = "movable",
+		[GPT_ZONE_DEVICE] = "device",
+	};
+
+	return zone < ARRAY_LEN(names) ? names[zone] : "?";
+}
+
+const char *gpt_reason_how_name(uint32_t how)
+{
+	switch (how) {
+	case GPT_HOW_NONE: return "none";
+	case GPT_HOW_MODULE: return "module";
+	case GPT_HOW_INFERRED: return "inferred";
+	}
+	return "?";
 }

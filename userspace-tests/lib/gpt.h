@@ -12,19 +12,40 @@
 #include <stdint.h>
 #include "gup_pin_test.h"
 
-/* ioctl wrappers: 0, or -errno. */
+/* What INFO says: the header, every path, every refusal. */
+struct gpt_modinfo {
+	struct gpt_info h;
+	struct gpt_path_info *paths;	/* h.nr_paths of them */
+	struct gpt_refusal *refusals;	/* h.nr_refusals of them */
+};
+
+/*
+ * ioctl wrappers: 0, or -errno.  Each fills in the sizes and pointers of
+ * its request and zeroes the result first, so a failure leaves only what
+ * the module wrote (its reason).
+ */
 int gpt_open(void);
-int gpt_get_info(int fd, struct gpt_info *info);
-int gpt_pin(int fd, struct gpt_pin *req);
-int gpt_unpin(int fd, struct gpt_unpin *req);
-int gpt_query(int fd, struct gpt_query *req);
-int gpt_rw(int fd, struct gpt_rw *req, bool write);
+int gpt_get_info(int fd, struct gpt_modinfo *mi);	/* allocates */
+void gpt_modinfo_free(struct gpt_modinfo *mi);
+/* @req: path, flags, addr, nr_pages, pages_per_call, pid; @rec: @nrec, or NULL */
+int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
+	    struct gpt_page_record *rec, uint32_t nrec);
+int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
+	      struct gpt_unpin_result *res);
+int gpt_query(int fd, uint64_t handle, uint64_t first,
+	      struct gpt_page_sample *s, uint32_t n, struct gpt_query_result *res);
+/* READ or WRITE @len bytes at @offset of page @index; @res may be NULL. */
+int gpt_rw(int fd, uint64_t handle, uint64_t index, uint32_t offset,
+	   void *buf, uint32_t len, bool write, struct gpt_rw_result *res);
 
 /* Paths by short name or kernel function name, from INFO. */
-const struct gpt_path_info *gpt_path_by_name(const struct gpt_info *info,
+const struct gpt_path_info *gpt_path_by_name(const struct gpt_modinfo *mi,
 					     const char *name);
-const struct gpt_path_info *gpt_path_by_id(const struct gpt_info *info,
+const struct gpt_path_info *gpt_path_by_id(const struct gpt_modinfo *mi,
 					   uint32_t id);
+/* Why INFO says @path refuses @flag here, or 0. */
+uint32_t gpt_path_refuses(const struct gpt_modinfo *mi, uint32_t path,
+			  uint64_t flag);
 
 /* "write,longterm" <-> GPT_FLAG_*; parse returns -1 on an unknown name. */
 int gpt_flags_parse(const char *s, uint64_t *flags);
@@ -38,11 +59,30 @@ const char *gpt_reason_text(uint32_t reason);
 /* "EOPNOTSUPP" for EOPNOTSUPP, "0" for 0, "E123" when unknown. */
 const char *gpt_errno_name(int err);
 
-/* GPT_SAMPLE_* and GPT_PAGE_* as "present,dma-pinned". */
+/* GPT_PAGE_* as "present,dma-pinned". */
 void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len);
 
-/* enum gpt_page_kind as "anon", "fsdax", ... */
+/* enum gpt_page_kind as "anon", "fsdax", ...; enum gpt_zone as "movable" */
 const char *gpt_page_kind_name(uint32_t kind);
+const char *gpt_zone_name(uint32_t zone);
+/* enum gpt_reason_how as "module", "inferred" */
+const char *gpt_reason_how_name(uint32_t how);
+
+/*
+ * A page as the kernel's own files show it, for checking the module:
+ * /proc/PID/pagemap (pfn), /proc/kpagecount (map count), /proc/kpageflags.
+ */
+struct gpt_kpage {
+	bool present;
+	uint64_t pfn;
+	uint64_t mapcount;
+	uint64_t kflags;	/* KPF_* bits */
+};
+
+/* Pages [addr, addr + n pages) of @pid (0: this process); 0 or -errno. */
+int gpt_kpages_read(int pid, uint64_t addr, size_t n, struct gpt_kpage *out);
+/* Push this CPU's LRU batches onto the LRU (munmap() drains them). */
+void gpt_lru_drain_local(void);
 
 /* Memory to pin. */
 enum gpt_prefault { GPT_PREFAULT_WRITE, GPT_PREFAULT_READ, GPT_PREFAULT_NONE };
@@ -107,6 +147,9 @@ enum gpt_mem_kind {
 	GPT_MEM_ZERO_PAGE,	/* private anonymous, only read: the zero page */
 	GPT_MEM_UNFAULTED,	/* private anonymous, never touched */
 	GPT_MEM_UNMAPPED,	/* an address range with nothing mapped */
+	GPT_MEM_PARTIAL,	/* private anonymous, written; the second
+				 * half of the range unmapped
+				 */
 	GPT_MEM_END
 };
 
@@ -124,17 +167,26 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 		 size_t pages, struct gpt_mem *mem);
 
 /* One PIN request on fresh memory of one kind: a cell of the matrix. */
+#define GPT_CELL_MAX_PAGES	64
+
 struct gpt_cell_result {
 	int setup_err;		/* gpt_kind_map()'s -errno; nothing ran */
 	int ioctl_err;		/* PIN's -errno */
-	struct gpt_pin pin;	/* the request and its result */
+	struct gpt_pin pin;	/* the request */
+	struct gpt_pin_result res;
+	struct gpt_page_record rec[GPT_CELL_MAX_PAGES];
+	/* The kernel's own view, just before and just after the ioctl. */
+	struct gpt_kpage kbefore[GPT_CELL_MAX_PAGES];
+	struct gpt_kpage kafter[GPT_CELL_MAX_PAGES];
+	int kpage_err;		/* reading them failed */
 	struct gpt_pin_counters folded;	/* /proc/vmstat deltas across PIN */
 	int fold_err;		/* reading /proc/vmstat failed */
 };
 
 /*
- * Sends the PIN request in @res->pin; with @fold, also measures the pin
- * counters from /proc/vmstat around the ioctl.
+ * Sends the PIN request in @res->pin (at most GPT_CELL_MAX_PAGES pages)
+ * with a record per page; reads the kernel's view of the pages around it
+ * and, with @fold, the pin counters from /proc/vmstat.
  */
 void gpt_pin_measured(int fd, bool fold, struct gpt_cell_result *res);
 

@@ -38,6 +38,7 @@ static const char *const kind_names[GPT_MEM_END] = {
 	[GPT_MEM_ZERO_PAGE] = "zero-page",
 	[GPT_MEM_UNFAULTED] = "unfaulted",
 	[GPT_MEM_UNMAPPED] = "unmapped",
+	[GPT_MEM_PARTIAL] = "partial",
 };
 
 const char *gpt_kind_name(enum gpt_mem_kind kind)
@@ -205,6 +206,14 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 		if (!ret)
 			munmap(mem->base, mem->base_len);
 		mem->base = NULL;	/* keep the address, own nothing */
+		return ret;
+	case GPT_MEM_PARTIAL:
+		ret = gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, GPT_PREFAULT_WRITE);
+		if (!ret) {
+			/* keep the whole range as the address, own half of it */
+			munmap((char *)mem->base + len / 2, len - len / 2);
+			mem->base_len = len / 2;
+		}
 		return ret;
 	case GPT_MEM_END:
 		break;

@@ -1,30 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The count model, as measured on Debian's 6.1 and explained by mm/gup.c:
+ * The count model, as measured on Debian's 6.1 and explained by mm/gup.c,
+ * applied to every page of a request:
  *
  *   small folio, FOLL_PIN: refcount +GUP_PIN_COUNTING_BIAS (1024) per pin
  *                FOLL_GET: refcount +1
- *   large folio: refcount +1 per page pinned (all N land on the one folio),
- *                and FOLL_PIN adds N to _pincount too (try_grab_folio())
+ *   large folio: refcount +1 per page pinned (all N land on the one folio,
+ *                and every page reports the folio's count), and FOLL_PIN
+ *                adds N to _pincount too (try_grab_folio())
  *   zero page:   FOLL_GET +1 per page (N on the one page), FOLL_PIN nothing
  *                (try_grab_folio(): is_zero_page(), 6.5, in 6.1.y)
  *   vmstat:      nr_foll_pin_acquired and _released +1 per FOLL_PIN page,
  *                except the zero page; FOLL_GET counts nothing
  *
- * The refcount delta is taken on the first page: pinned minus before for
- * PINNED, pinned minus after for PINNED_FRESH (before was another page or
- * none).  "after" equal to "before" shows the release gave everything back.
+ * PINNED: each page's delta is pinned minus before, and after must equal
+ * before.  PINNED_FRESH: GUP faulted in new pages, so the delta is pinned
+ * minus after (before was another page or none).
  *
  * One reference is not a pin: paths that pass FOLL_TOUCH (get_user_pages,
  * *_unlocked, *_remote in 6.1) call folio_mark_accessed(), which moves a
  * small folio that is on the LRU, inactive and already referenced to the
- * active list through a per-CPU batch holding a reference until drained:
- * +1 while pinned and after.  The module samples pages without touching
- * their flags, so "before" says whether that will happen.
+ * active list through a per-CPU batch holding a reference until drained.
+ * The batch drains itself when it fills (PAGEVEC_SIZE, 15 in 6.1), so
+ * after a request the last (k mod 15) of the k pages that entered it hold
+ * +1.  Which pages enter is read from /proc/kpageflags before the request
+ * (the harness drained this CPU's batches first), never from the module.
+ *
+ * Every sample of the module is also checked against the kernel's own
+ * files: the pfn against /proc/PID/pagemap, the map count against
+ * /proc/kpagecount, the LRU and dirty bits against /proc/kpageflags.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <linux/kernel-page-flags.h>
 #include "expect.h"
+
+#define LRU_BATCH	15	/* PAGEVEC_SIZE, 6.1 */
+#define KPF(b)		(1ULL << KPF_##b)
 
 enum shape kind_shape(enum gpt_mem_kind kind)
 {
@@ -56,6 +68,7 @@ bool path_pins(uint32_t path)
 	}
 }
 
+/* Paths whose slow path passes FOLL_TOUCH on 6.1. */
 static bool path_touches(uint32_t path)
 {
 	switch (path) {
@@ -70,22 +83,38 @@ static bool path_touches(uint32_t path)
 	}
 }
 
-/* The activation batch's reference, if FOLL_TOUCH will take one. */
-static int64_t touch_ref(const struct gpt_pin *p, enum shape shape)
+/*
+ * The activation batch's reference per page, predicted from the kernel's
+ * page flags before the request: @touch[i] is 1 where page i keeps one.
+ */
+static void touch_refs(const struct gpt_cell_result *r, enum shape shape,
+		       int64_t *touch, size_t n)
 {
-	const uint32_t want = GPT_SAMPLE_LRU | GPT_SAMPLE_REFERENCED;
-	uint32_t f = p->before.flags;
+	const uint64_t want = KPF(LRU) | KPF(REFERENCED);
+	const uint64_t mask = want | KPF(ACTIVE) | KPF(UNEVICTABLE);
+	size_t entered = 0, last_drain = 0;
 
-	if (!path_touches(p->path) || shape != SMALL)
-		return 0;
-	return (f & (want | GPT_SAMPLE_ACTIVE)) == want;
+	for (size_t i = 0; i < n; i++)
+		touch[i] = 0;
+	if (!path_touches(r->pin.path) || shape != SMALL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if ((r->kbefore[i].kflags & mask) != want)
+			continue;
+		touch[i] = 1;
+		if (++entered % LRU_BATCH == 0)
+			last_drain = i + 1;
+	}
+	/* Pages before the last drain gave their reference back. */
+	for (size_t i = 0; i < last_drain; i++)
+		touch[i] = 0;
 }
 
 struct counts {
-	int64_t ref;		/* first folio's refcount delta */
-	int64_t pincount;	/* its _pincount delta (large folios) */
+	int64_t ref;		/* a page's refcount delta */
+	int64_t pincount;	/* its folio's _pincount delta (large) */
 	int64_t vmstat;		/* acquired, then released */
-	uint32_t flags;		/* pinned page's GPT_SAMPLE_* that must be set */
+	uint32_t flags;		/* pinned page's GPT_PAGE_* that must be set */
 };
 
 static struct counts model(enum shape shape, bool pins, int64_t n)
@@ -93,15 +122,15 @@ static struct counts model(enum shape shape, bool pins, int64_t n)
 	switch (shape) {
 	case LARGE:
 		return (struct counts){ n, pins ? n : 0, pins ? n : 0,
-			GPT_SAMPLE_LARGE | (pins ? GPT_SAMPLE_DMA_PINNED : 0) };
+			GPT_PAGE_LARGE | (pins ? GPT_PAGE_DMA_PINNED : 0) };
 	case ZERO:
-		return (struct counts){ pins ? 0 : n, 0, 0, GPT_SAMPLE_ZERO_PAGE };
+		return (struct counts){ pins ? 0 : n, 0, 0, GPT_PAGE_ZERO };
 	case DEVMAP:
 		return (struct counts){ pins ? 1024 : 1, 0, pins ? n : 0,
-			GPT_SAMPLE_DEVMAP | (pins ? GPT_SAMPLE_DMA_PINNED : 0) };
+			GPT_PAGE_DEVMAP | (pins ? GPT_PAGE_DMA_PINNED : 0) };
 	default:
 		return (struct counts){ pins ? 1024 : 1, 0, pins ? n : 0,
-			pins ? GPT_SAMPLE_DMA_PINNED : 0 };
+			pins ? GPT_PAGE_DMA_PINNED : 0 };
 	}
 }
 
@@ -117,18 +146,18 @@ static enum shape shape_of(const struct expect *e, enum gpt_mem_kind kind)
 static void check_vmstat(struct tap_point *t, const struct gpt_cell_result *r,
 			 int64_t pins, int64_t transient)
 {
-	const struct gpt_pin *p = &r->pin;
+	const struct gpt_pin_result *p = &r->res;
 	int64_t all = pins + transient;
 
 	if (!r->ioctl_err) {
-		tap_check_eq(t, "module vmstat acquired while pinned", all,
-			     p->vmstat_pinned.acquired);
-		tap_check_eq(t, "module vmstat released while pinned", transient,
-			     p->vmstat_pinned.released);
-		tap_check_eq(t, "module vmstat acquired after release", all,
-			     p->vmstat_after.acquired);
-		tap_check_eq(t, "module vmstat released after release", all,
-			     p->vmstat_after.released);
+		tap_check_eq(t, "module sys_vmstat acquired while pinned", all,
+			     p->sys_vmstat_pinned.acquired);
+		tap_check_eq(t, "module sys_vmstat released while pinned",
+			     transient, p->sys_vmstat_pinned.released);
+		tap_check_eq(t, "module sys_vmstat acquired after release", all,
+			     p->sys_vmstat_after.acquired);
+		tap_check_eq(t, "module sys_vmstat released after release", all,
+			     p->sys_vmstat_after.released);
 	}
 	if (tap_check(t, !r->fold_err, "reading /proc/vmstat failed")) {
 		tap_check_eq(t, "/proc/vmstat nr_foll_pin_acquired delta", all,
@@ -138,50 +167,165 @@ static void check_vmstat(struct tap_point *t, const struct gpt_cell_result *r,
 	}
 }
 
+/* A module sample against the kernel's own view of the same moment. */
+static void check_kpage(struct tap_point *t, const char *when, size_t i,
+			const struct gpt_page_sample *s, const struct gpt_kpage *k)
+{
+	const uint32_t bits = GPT_PAGE_LRU | GPT_PAGE_ACTIVE |
+			      GPT_PAGE_REFERENCED | GPT_PAGE_DIRTY;
+	uint32_t kbits = 0;
+	bool present = s->flags & GPT_PAGE_PRESENT;
+
+	if (!tap_check(t, present == k->present,
+		       "page %zu %s: module says %spresent, pagemap %spresent",
+		       i, when, present ? "" : "not ", k->present ? "" : "not "))
+		return;
+	if (!present)
+		return;
+	tap_check(t, s->pfn == k->pfn, "page %zu %s: pfn %#llx, pagemap %#llx",
+		  i, when, (unsigned long long)s->pfn,
+		  (unsigned long long)k->pfn);
+	/* /proc/kpage* skip ZONE_DEVICE pages (pfn_to_online_page()). */
+	if (s->flags & GPT_PAGE_DEVMAP)
+		return;
+	tap_check(t, (uint64_t)s->mapcount == k->mapcount,
+		  "page %zu %s: mapcount %d, kpagecount %llu", i, when,
+		  s->mapcount, (unsigned long long)k->mapcount);
+	tap_check(t, !(s->flags & GPT_PAGE_LARGE) ==
+		  !(k->kflags & (KPF(COMPOUND_HEAD) | KPF(COMPOUND_TAIL))),
+		  "page %zu %s: large %d, kpageflags %#llx", i, when,
+		  !!(s->flags & GPT_PAGE_LARGE), (unsigned long long)k->kflags);
+	tap_check(t, !(s->flags & GPT_PAGE_ZERO) == !(k->kflags & KPF(ZERO_PAGE)),
+		  "page %zu %s: zero-page %d, kpageflags %#llx", i, when,
+		  !!(s->flags & GPT_PAGE_ZERO), (unsigned long long)k->kflags);
+	/* kpageflags shows a tail page's own flags, the module the folio's. */
+	if (k->kflags & KPF(COMPOUND_TAIL))
+		return;
+	kbits |= (k->kflags & KPF(LRU)) ? GPT_PAGE_LRU : 0;
+	kbits |= (k->kflags & KPF(ACTIVE)) ? GPT_PAGE_ACTIVE : 0;
+	kbits |= (k->kflags & KPF(REFERENCED)) ? GPT_PAGE_REFERENCED : 0;
+	kbits |= (k->kflags & KPF(DIRTY)) ? GPT_PAGE_DIRTY : 0;
+	tap_check(t, (s->flags & bits) == kbits,
+		  "page %zu %s: lru/active/referenced/dirty %#x, kpageflags say %#x",
+		  i, when, s->flags & bits, kbits);
+}
+
+static void check_views(struct tap_point *t, const struct gpt_cell_result *r,
+			size_t n)
+{
+	if (!tap_check(t, !r->kpage_err, "reading pagemap/kpage*: %s",
+		       gpt_errno_name(-r->kpage_err)))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		check_kpage(t, "before", i, &r->rec[i].before, &r->kbefore[i]);
+		check_kpage(t, "after", i, &r->rec[i].after, &r->kafter[i]);
+	}
+}
+
+/* Every page: its pin's delta while pinned, and nothing left after. */
 static void check_pinned(struct tap_point *t, const struct expect *e,
 			 const struct counts *c, const struct gpt_cell_result *r,
-			 int64_t touch)
+			 const int64_t *touch)
 {
-	const struct gpt_pin *p = &r->pin;
-	const uint32_t shown = GPT_SAMPLE_DMA_PINNED | GPT_SAMPLE_ZERO_PAGE |
-			       GPT_SAMPLE_DEVMAP | GPT_SAMPLE_LARGE;
-	const struct gpt_page_sample *ref = &p->before;
+	const struct gpt_pin_result *p = &r->res;
+	const uint32_t shown = GPT_PAGE_DMA_PINNED | GPT_PAGE_ZERO |
+			       GPT_PAGE_DEVMAP | GPT_PAGE_LARGE;
+	size_t n = r->pin.nr_pages;
+	size_t npin = e->outcome == PARTIAL ? n / 2 : n;
+	uint64_t unchanged = n - npin, first_changed = n;
 
-	tap_check_eq(t, "pinned", (int64_t)p->nr_pages, (int64_t)p->pinned);
-	tap_check_eq(t, "error", 0, p->error);
-	tap_check_eq(t, "pinned page flags", c->flags, p->pinned_page.flags & shown);
-	tap_check(t, p->after.pfn == p->pinned_page.pfn,
-		  "pinned pfn %#llx is not the pfn mapped after, %#llx",
-		  (unsigned long long)p->pinned_page.pfn,
-		  (unsigned long long)p->after.pfn);
-	if (e->outcome == PINNED) {
-		tap_check(t, p->before.pfn == p->pinned_page.pfn,
-			  "pinned pfn %#llx is not the pfn mapped before, %#llx",
-			  (unsigned long long)p->pinned_page.pfn,
-			  (unsigned long long)p->before.pfn);
-		tap_check_eq(t, "refcount after - before (FOLL_TOUCH batch)", touch,
-			     p->after.refcount - p->before.refcount);
-	} else {
-		tap_check(t, !(p->before.flags & GPT_SAMPLE_PRESENT) ||
-			  p->before.pfn != p->pinned_page.pfn,
-			  "expected a fresh page, got the one mapped before");
-		ref = &p->after;
+	tap_check_eq(t, "pinned", (int64_t)npin, (int64_t)p->pinned);
+	tap_check_eq(t, "released", (int64_t)npin, (int64_t)p->released);
+	tap_check_eq(t, "error", e->outcome == PARTIAL ? e->err : 0, p->error);
+	tap_check_eq(t, "error_index", (int64_t)npin, (int64_t)p->error_index);
+	tap_check_eq(t, "records", (int64_t)n, (int64_t)p->nr_records);
+	/* What was not mapped stays so, and nothing was pinned there. */
+	for (size_t i = npin; i < n; i++)
+		tap_check(t, !((r->rec[i].before.flags | r->rec[i].pinned.flags |
+				r->rec[i].after.flags) & GPT_PAGE_PRESENT),
+			  "page %zu past the mapping has a sample", i);
+	for (size_t i = 0; i < npin; i++) {
+		const struct gpt_page_record *rec = &r->rec[i];
+		const struct gpt_page_sample *ref = &rec->before;
+		int64_t extra = 0;
+
+		tap_check(t, (rec->pinned.flags & shown) == c->flags,
+			  "page %zu pinned flags %#x, want %#x", i,
+			  rec->pinned.flags & shown, c->flags);
+		tap_check(t, rec->after.pfn == rec->pinned.pfn,
+			  "page %zu: pinned pfn %#llx is not the pfn mapped after, %#llx",
+			  i, (unsigned long long)rec->pinned.pfn,
+			  (unsigned long long)rec->after.pfn);
+		if (e->outcome != PINNED_FRESH) {
+			tap_check(t, rec->before.pfn == rec->pinned.pfn,
+				  "page %zu: pinned pfn %#llx is not the pfn mapped before, %#llx",
+				  i, (unsigned long long)rec->pinned.pfn,
+				  (unsigned long long)rec->before.pfn);
+			if (!tap_check(t, rec->after.refcount - rec->before.refcount ==
+				       touch[i], "page %zu: refcount after - before %+lld, want %+lld (FOLL_TOUCH batch)",
+				       i, (long long)(rec->after.refcount - rec->before.refcount),
+				       (long long)touch[i]) || touch[i]) {
+				if (first_changed == n)
+					first_changed = i;
+			} else {
+				unchanged++;
+			}
+			extra = touch[i];
+		} else {
+			tap_check(t, !(rec->before.flags & GPT_PAGE_PRESENT) ||
+				  rec->before.pfn != rec->pinned.pfn,
+				  "page %zu: expected a fresh page, got the one mapped before", i);
+			ref = &rec->after;
+		}
+		/* A fresh page's batch reference shows in pinned and after alike. */
+		tap_check(t, rec->pinned.refcount - ref->refcount == c->ref + extra,
+			  "page %zu: refcount delta while pinned %+lld, want %+lld", i,
+			  (long long)(rec->pinned.refcount - ref->refcount),
+			  (long long)(c->ref + extra));
+		tap_check(t, rec->pinned.pincount - ref->pincount == c->pincount,
+			  "page %zu: pincount delta while pinned %+d, want %+lld", i,
+			  rec->pinned.pincount - ref->pincount, (long long)c->pincount);
 	}
-	/* A fresh page's batch reference shows in pinned and after alike. */
-	tap_check_eq(t, "refcount delta while pinned",
-		     c->ref + (e->outcome == PINNED ? touch : 0),
-		     p->pinned_page.refcount - ref->refcount);
-	tap_check_eq(t, "pincount delta while pinned", c->pincount,
-		     p->pinned_page.pincount - ref->pincount);
+	/* The module's own summary must say what the pages say. */
+	if (e->outcome != PINNED_FRESH) {
+		tap_check_eq(t, "module: pages unchanged after", (int64_t)unchanged,
+			     (int64_t)p->unchanged);
+		tap_check_eq(t, "module: first changed page", (int64_t)first_changed,
+			     (int64_t)p->first_changed);
+	}
+}
+
+/* Nothing pinned: every page as it was. */
+static void check_untouched(struct tap_point *t, const struct gpt_cell_result *r)
+{
+	size_t n = r->pin.nr_pages;
+
+	tap_check_eq(t, "released", 0, (int64_t)r->res.released);
+	for (size_t i = 0; i < n; i++) {
+		const struct gpt_page_record *rec = &r->rec[i];
+
+		tap_check(t, !(rec->pinned.flags & GPT_PAGE_PRESENT),
+			  "page %zu has a pinned sample", i);
+		tap_check(t, rec->after.refcount == rec->before.refcount &&
+			  rec->after.pfn == rec->before.pfn,
+			  "page %zu: refcount %lld -> %lld, pfn %#llx -> %#llx", i,
+			  (long long)rec->before.refcount, (long long)rec->after.refcount,
+			  (unsigned long long)rec->before.pfn,
+			  (unsigned long long)rec->after.pfn);
+	}
+	tap_check_eq(t, "module: pages unchanged after", (int64_t)n,
+		     (int64_t)r->res.unchanged);
 }
 
 void expect_check(struct tap_point *t, const struct expect *e,
 		  enum gpt_mem_kind kind, const struct gpt_cell_result *r,
 		  uint64_t calls)
 {
-	const struct gpt_pin *p = &r->pin;
-	struct counts c = model(shape_of(e, kind), path_pins(p->path),
-				(int64_t)p->nr_pages);
+	const struct gpt_pin_result *p = &r->res;
+	enum shape shape = shape_of(e, kind);
+	size_t n = r->pin.nr_pages;
+	struct counts c = model(shape, path_pins(r->pin.path), (int64_t)n);
+	int64_t touch[GPT_CELL_MAX_PAGES];
 
 	if (e->outcome == NO_MEMORY) {
 		tap_check_eq(t, "setting up the memory: errno", e->err,
@@ -196,22 +340,35 @@ void expect_check(struct tap_point *t, const struct expect *e,
 	tap_check(t, p->reason == e->reason, "reason %s, expected %s",
 		  gpt_reason_name(p->reason), gpt_reason_name(e->reason));
 	if (e->outcome == MODULE_REFUSED || r->ioctl_err) {
+		/* A refused ioctl's result has its reason only. */
+		tap_check_eq(t, "reason_how", GPT_HOW_NONE, p->reason_how);
 		check_vmstat(t, r, 0, 0);
 		return;
 	}
 	tap_check_eq(t, "GUP calls", (int64_t)calls, (int64_t)p->calls);
+	check_views(t, r, n);
+	touch_refs(r, shape, touch, n);
 	switch (e->outcome) {
 	case PINNED:
 	case PINNED_FRESH:
-		check_pinned(t, e, &c, r, touch_ref(p, shape_of(e, kind)));
+		tap_check_eq(t, "reason_how", GPT_HOW_NONE, p->reason_how);
+		check_pinned(t, e, &c, r, touch);
 		check_vmstat(t, r, c.vmstat, e->transient);
+		return;
+	case PARTIAL:
+		tap_check_eq(t, "reason_how", e->err ? GPT_HOW_INFERRED :
+			     GPT_HOW_MODULE, p->reason_how);
+		check_pinned(t, e, &c, r, touch);
+		check_vmstat(t, r, c.vmstat / 2, e->transient);
 		return;
 	default:
 		tap_check_eq(t, "pinned", 0, (int64_t)p->pinned);
 		tap_check(t, p->error == (e->outcome == REFUSED ? e->err : 0),
 			  "GUP errno %s", gpt_errno_name(p->error));
-		tap_check_eq(t, "refcount after - before", 0,
-			     p->after.refcount - p->before.refcount);
+		tap_check_eq(t, "error_index", 0, (int64_t)p->error_index);
+		tap_check_eq(t, "reason_how", e->outcome == REFUSED ?
+			     GPT_HOW_INFERRED : GPT_HOW_MODULE, p->reason_how);
+		check_untouched(t, r);
 		check_vmstat(t, r, 0, e->transient);
 		return;
 	}
@@ -227,10 +384,16 @@ const char *expect_describe(const struct expect *e, enum gpt_mem_kind kind,
 	switch (e->outcome) {
 	case PINNED:
 	case PINNED_FRESH:
-		snprintf(buf, sizeof(buf), "%s %llu, refcount %+lld%s, %lld vmstat pins",
+		snprintf(buf, sizeof(buf), "%s %llu, refcount %+lld%s a page, %lld vmstat pins",
 			 e->outcome == PINNED ? "pinned" : "pinned fresh",
 			 (unsigned long long)pages, (long long)c.ref,
 			 c.pincount ? ", pincount +N" : "", (long long)c.vmstat);
+		break;
+	case PARTIAL:
+		snprintf(buf, sizeof(buf), "pinned the mapped %llu, then %s (%s)",
+			 (unsigned long long)pages / 2,
+			 e->err ? gpt_errno_name(e->err) : "nothing",
+			 gpt_reason_name(e->reason));
 		break;
 	case REFUSED:
 		snprintf(buf, sizeof(buf), "GUP refuses %s (%s)%s",

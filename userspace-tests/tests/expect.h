@@ -17,6 +17,9 @@ enum outcome {
 	NOTHING,	/* a fast-only path pinned 0 pages, no errno */
 	MODULE_REFUSED,	/* the module refused the request: ioctl @err */
 	NO_MEMORY,	/* the memory cannot be made here: setup @err */
+	PARTIAL,	/* the first half pinned (what is mapped), then GUP
+			 * returned @err (0: a call pinned nothing)
+			 */
 };
 
 enum shape {
@@ -34,6 +37,7 @@ struct expect {
 	enum shape shape;
 	int transient;		/* pins taken and dropped inside the call */
 	const char *why;	/* kernel function that decides; versions */
+	uint32_t calls;		/* GUP calls, if not one per pages_per_call */
 };
 
 enum shape kind_shape(enum gpt_mem_kind kind);

@@ -20,58 +20,59 @@
 #define HUGETLB_MAGIC	0x958458f6
 #define MAX_HELD_PARAM	"/sys/module/gup_pin_test/parameters/max_held_pages"
 
+/* PIN+HOLD; @res gets the result, @rec (may be NULL) @pages records. */
+static int hold_rec(int fd, void *addr, size_t pages, uint32_t path,
+		    uint64_t flags, struct gpt_pin_result *res,
+		    struct gpt_page_record *rec)
+{
+	struct gpt_pin req = { .addr = (uintptr_t)addr, .nr_pages = pages,
+			       .path = path, .flags = flags | GPT_FLAG_HOLD };
+
+	return gpt_pin(fd, &req, res, rec, rec ? (uint32_t)pages : 0);
+}
+
 static int hold(int fd, void *addr, size_t pages, uint32_t path,
-		uint64_t flags, struct gpt_pin *req)
+		uint64_t flags, struct gpt_pin_result *res)
 {
-	memset(req, 0, sizeof(*req));
-	req->addr = (uintptr_t)addr;
-	req->nr_pages = pages;
-	req->path = path;
-	req->flags = flags | GPT_FLAG_HOLD;
-	return gpt_pin(fd, req);
+	return hold_rec(fd, addr, pages, path, flags, res, NULL);
 }
 
-static int unpin(int fd, uint64_t handle, uint64_t flags, struct gpt_unpin *u)
+static int unpin(int fd, uint64_t handle, uint64_t flags)
 {
-	memset(u, 0, sizeof(*u));
-	u->handle = handle;
-	u->flags = flags;
-	return gpt_unpin(fd, u);
-}
+	struct gpt_unpin_result u;
 
-static int query(int fd, uint64_t handle, struct gpt_page_record *recs,
-		 uint32_t max, struct gpt_query *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->handle = handle;
-	q->records = (uintptr_t)recs;
-	q->max_records = max;
-	return gpt_query(fd, q);
+	return gpt_unpin(fd, handle, flags, &u);
 }
 
 static int rw(int fd, uint64_t handle, uint64_t index, void *buf, uint32_t len,
 	      bool write)
 {
-	struct gpt_rw req = { 0 };
-
-	req.handle = handle;
-	req.index = index;
-	req.buf = (uintptr_t)buf;
-	req.len = len;
-	return gpt_rw(fd, &req, write);
+	return gpt_rw(fd, handle, index, 0, buf, len, write, NULL);
 }
 
-/* The refcount of the page at @addr now, as PIN's "before" sample says. */
+/*
+ * The refcount of each of @n pages at @addr now, from the "before" sample
+ * of a PIN through get_user_pages_fast_only(), which takes and drops a
+ * reference and touches no flag.  -1 where it failed.
+ */
+static void refcounts_now(int fd, void *addr, size_t n, int64_t *ref)
+{
+	struct gpt_pin req = { .addr = (uintptr_t)addr, .nr_pages = n,
+			       .path = GPT_PATH_GUP_FAST_ONLY };
+	struct gpt_page_record rec[NPAGES];
+	struct gpt_pin_result res;
+	int err = n > NPAGES ? -E2BIG : gpt_pin(fd, &req, &res, rec, NPAGES);
+
+	for (size_t i = 0; i < n; i++)
+		ref[i] = err ? -1 : rec[i].before.refcount;
+}
+
 static int64_t refcount_now(int fd, void *addr)
 {
-	struct gpt_pin req = { 0 };
+	int64_t ref;
 
-	req.addr = (uintptr_t)addr;
-	req.nr_pages = 1;
-	req.path = GPT_PATH_GUP_FAST_ONLY;
-	if (gpt_pin(fd, &req))
-		return -1;
-	return req.before.refcount;
+	refcounts_now(fd, addr, 1, &ref);
+	return ref;
 }
 
 static void check_counters(struct tap_point *t, const struct gpt_pin_counters *c0,
@@ -90,95 +91,135 @@ static void check_counters(struct tap_point *t, const struct gpt_pin_counters *c
 /* PIN+HOLD, QUERY every page, UNPIN: counts move only at the ends. */
 static void test_lifecycle(struct suite *s)
 {
-	struct gpt_page_record recs[NPAGES + 1];
+	struct gpt_page_record rec[NPAGES];
+	struct gpt_page_sample smp[NPAGES + 1];
+	struct gpt_kpage kp[NPAGES];
 	struct gpt_pin_counters c0;
-	struct gpt_unpin u;
-	struct gpt_query q;
-	struct gpt_pin req;
+	struct gpt_query_result q, q2;
+	struct gpt_unpin_result u;
+	struct gpt_pin_result res;
+	int64_t before[NPAGES], after[NPAGES];
 	struct gpt_mem mem;
 	struct tap_point t;
-	int64_t before;
 
 	tap_begin(&t);
 	if (!tap_check(&t, !gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE,
 					&mem), "mapping"))
 		goto out;
-	before = refcount_now(s->fd, mem.addr);
+	refcounts_now(s->fd, mem.addr, NPAGES, before);
 	gpt_pin_counters_read(&c0);
-	tap_check_eq(&t, "PIN errno", 0, hold(s->fd, mem.addr, NPAGES,
-					      GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, &req));
-	tap_check(&t, req.handle != 0, "no handle");
-	tap_check_eq(&t, "pinned", NPAGES, (int64_t)req.pinned);
-	tap_check_eq(&t, "vmstat acquired while held", NPAGES,
-		     req.vmstat_after.acquired);
-	tap_check_eq(&t, "vmstat released while held", 0, req.vmstat_after.released);
+	tap_check_eq(&t, "PIN errno", 0, hold_rec(s->fd, mem.addr, NPAGES,
+						  GPT_PATH_PIN_FAST, GPT_FLAG_WRITE,
+						  &res, rec));
+	tap_check(&t, res.handle != 0, "no handle");
+	tap_check_eq(&t, "pinned", NPAGES, (int64_t)res.pinned);
+	tap_check_eq(&t, "released", 0, (int64_t)res.released);
+	tap_check_eq(&t, "memlock_charged", NPAGES, (int64_t)res.memlock_charged);
+	tap_check_eq(&t, "sys vmstat acquired while held", NPAGES,
+		     res.sys_vmstat_after.acquired);
+	tap_check_eq(&t, "sys vmstat released while held", 0,
+		     res.sys_vmstat_after.released);
 	check_counters(&t, &c0, NPAGES, 0);
 
 	tap_check_eq(&t, "QUERY errno", 0,
-		     query(s->fd, req.handle, recs, NPAGES + 1, &q));
+		     gpt_query(s->fd, res.handle, 0, smp, NPAGES + 1, &q));
 	tap_check_eq(&t, "QUERY nr_pages", NPAGES, (int64_t)q.nr_pages);
 	tap_check_eq(&t, "QUERY nr_records", NPAGES, (int64_t)q.nr_records);
 	tap_check_eq(&t, "QUERY path", GPT_PATH_PIN_FAST, q.path);
+	tap_check_eq(&t, "QUERY memlock_charged", NPAGES, (int64_t)q.memlock_charged);
 	tap_check(&t, q.addr == (uintptr_t)mem.addr, "QUERY addr");
+	tap_check(&t, q.flags == (GPT_FLAG_WRITE | GPT_FLAG_HOLD), "QUERY flags %#llx",
+		  (unsigned long long)q.flags);
+	tap_check(&t, !gpt_kpages_read(0, (uintptr_t)mem.addr, NPAGES, kp),
+		  "reading pagemap");
 	for (unsigned int i = 0; i < q.nr_records && i < NPAGES; i++) {
-		tap_check(&t, recs[i].kind == GPT_KIND_ANON, "page %u kind %s", i,
-			  gpt_page_kind_name(recs[i].kind));
-		tap_check(&t, (recs[i].flags & GPT_SAMPLE_DMA_PINNED) &&
-			  (recs[i].flags & GPT_PAGE_LONGTERM_PINNABLE) &&
-			  !(recs[i].flags & GPT_PAGE_ZONE_MOVABLE),
-			  "page %u flags %#x", i, recs[i].flags);
-		tap_check_eq(&t, "mapcount", 1, recs[i].mapcount);
+		tap_check(&t, smp[i].kind == GPT_KIND_ANON, "page %u kind %s", i,
+			  gpt_page_kind_name(smp[i].kind));
+		tap_check(&t, (smp[i].flags & GPT_PAGE_DMA_PINNED) &&
+			  (smp[i].flags & GPT_PAGE_LONGTERM_PINNABLE),
+			  "page %u flags %#x", i, smp[i].flags);
+		tap_check(&t, smp[i].zone != GPT_ZONE_MOVABLE &&
+			  smp[i].zone != GPT_ZONE_DEVICE && smp[i].zone,
+			  "page %u zone %s", i, gpt_zone_name(smp[i].zone));
+		tap_check(&t, smp[i].pfn == kp[i].pfn, "page %u pfn %#llx, pagemap %#llx",
+			  i, (unsigned long long)smp[i].pfn,
+			  (unsigned long long)kp[i].pfn);
+		tap_check(&t, smp[i].mapcount == 1 && kp[i].mapcount == 1,
+			  "page %u mapcount %d, kpagecount %llu", i, smp[i].mapcount,
+			  (unsigned long long)kp[i].mapcount);
+		tap_check(&t, smp[i].refcount == before[i] + 1024,
+			  "page %u refcount while held %lld, want %lld", i,
+			  (long long)smp[i].refcount, (long long)before[i] + 1024);
+		tap_check(&t, rec[i].pinned.refcount == smp[i].refcount,
+			  "page %u: PIN's pinned sample %lld, QUERY's %lld", i,
+			  (long long)rec[i].pinned.refcount, (long long)smp[i].refcount);
+		tap_check(&t, !(rec[i].after.flags & GPT_PAGE_PRESENT),
+			  "page %u has an after sample while held", i);
 	}
-	tap_check_eq(&t, "first page refcount while held", before + 1024,
-		     recs[0].refcount);
+	tap_check_eq(&t, "QUERY from page 10", 0,
+		     gpt_query(s->fd, res.handle, 10, smp, NPAGES, &q2));
+	tap_check_eq(&t, "its nr_records", NPAGES - 10, (int64_t)q2.nr_records);
+	tap_check(&t, smp[0].pfn == kp[10].pfn, "page 10's pfn %#llx, pagemap %#llx",
+		  (unsigned long long)smp[0].pfn, (unsigned long long)kp[10].pfn);
+	usleep(20000);
+	tap_check_eq(&t, "QUERY again", 0, gpt_query(s->fd, res.handle, 0, NULL, 0, &q2));
+	tap_check(&t, q2.age_ns >= q.age_ns + 20000000ULL,
+		  "age %llu ns after 20 ms, %llu before",
+		  (unsigned long long)q2.age_ns, (unsigned long long)q.age_ns);
 
 	gpt_pin_counters_read(&c0);
-	tap_check_eq(&t, "UNPIN errno", 0, unpin(s->fd, req.handle, 0, &u));
+	tap_check_eq(&t, "UNPIN errno", 0, gpt_unpin(s->fd, res.handle, 0, &u));
 	tap_check_eq(&t, "UNPIN released", NPAGES, (int64_t)u.released);
-	tap_check_eq(&t, "UNPIN vmstat released", NPAGES, u.vmstat.released);
+	tap_check_eq(&t, "UNPIN dirtied", 0, (int64_t)u.dirtied);
+	tap_check_eq(&t, "UNPIN memlock_uncharged", NPAGES, (int64_t)u.memlock_uncharged);
+	tap_check_eq(&t, "UNPIN sys vmstat released", NPAGES, u.sys_vmstat.released);
 	check_counters(&t, &c0, 0, NPAGES);
-	tap_check_eq(&t, "refcount after UNPIN", before,
-		     refcount_now(s->fd, mem.addr));
+	refcounts_now(s->fd, mem.addr, NPAGES, after);
+	for (unsigned int i = 0; i < NPAGES; i++)
+		tap_check(&t, after[i] == before[i], "page %u refcount %lld after UNPIN, %lld before",
+			  i, (long long)after[i], (long long)before[i]);
 	tap_check_eq(&t, "second UNPIN errno", -ENOENT,
-		     unpin(s->fd, req.handle, 0, &u));
+		     gpt_unpin(s->fd, res.handle, 0, &u));
 	tap_check_eq(&t, "second UNPIN reason", GPT_REASON_NO_HANDLE, u.reason);
 	tap_check_eq(&t, "QUERY after UNPIN", -ENOENT,
-		     query(s->fd, req.handle, recs, 1, &q));
+		     gpt_query(s->fd, res.handle, 0, smp, 1, &q));
 	gpt_mem_unmap(&mem);
 out:
-	tap_end(&t, "hold: PIN+HOLD pins 16, QUERY sees 16 pinned anon pages, UNPIN gives them back");
+	tap_end(&t, "hold: PIN+HOLD pins 16 (memlock 16), QUERY sees each pinned page (+1024, pagemap's pfn), its age grows, UNPIN gives every page back");
 }
 
 /* Several holds in one file, released in any order. */
 static void test_several(struct suite *s)
 {
-	struct gpt_page_record rec;
+	struct gpt_page_sample smp;
+	struct gpt_pin_result ra, rb;
+	struct gpt_unpin_result u;
+	struct gpt_query_result q;
 	struct gpt_mem a, b;
-	struct gpt_pin ra, rb;
-	struct gpt_unpin u;
-	struct gpt_query q;
 	struct tap_point t;
 
 	tap_begin(&t);
 	gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &a);
 	gpt_mem_map("anon", 8, false, GPT_PREFAULT_WRITE, &b);
-	tap_check_eq(&t, "PIN a", 0, hold(s->fd, a.addr, 4, GPT_PATH_PIN, 0, &ra));
+	tap_check_eq(&t, "PIN a", 0, hold(s->fd, a.addr, 4, GPT_PATH_PIN, GPT_FLAG_WRITE, &ra));
 	tap_check_eq(&t, "PIN b", 0, hold(s->fd, b.addr, 8, GPT_PATH_GUP, 0, &rb));
 	tap_check(&t, ra.handle && rb.handle && ra.handle != rb.handle,
 		  "handles %llu and %llu", (unsigned long long)ra.handle,
 		  (unsigned long long)rb.handle);
-	tap_check_eq(&t, "QUERY a", 0, query(s->fd, ra.handle, &rec, 1, &q));
+	tap_check_eq(&t, "QUERY a", 0, gpt_query(s->fd, ra.handle, 0, &smp, 1, &q));
 	tap_check_eq(&t, "a nr_pages", 4, (int64_t)q.nr_pages);
-	tap_check_eq(&t, "QUERY b", 0, query(s->fd, rb.handle, &rec, 1, &q));
+	tap_check_eq(&t, "QUERY b", 0, gpt_query(s->fd, rb.handle, 0, &smp, 1, &q));
 	tap_check_eq(&t, "b nr_pages", 8, (int64_t)q.nr_pages);
-	tap_check(&t, !(rec.flags & GPT_SAMPLE_DMA_PINNED),
+	tap_check(&t, !(smp.flags & GPT_PAGE_DMA_PINNED),
 		  "FOLL_GET page looks pinned");
-	tap_check_eq(&t, "UNPIN b", 0, unpin(s->fd, rb.handle, 0, &u));
+	tap_check_eq(&t, "UNPIN b", 0, gpt_unpin(s->fd, rb.handle, 0, &u));
 	tap_check_eq(&t, "b released", 8, (int64_t)u.released);
-	tap_check_eq(&t, "b vmstat released", 0, u.vmstat.released);
-	tap_check_eq(&t, "QUERY a after b", 0, query(s->fd, ra.handle, &rec, 1, &q));
-	tap_check_eq(&t, "UNPIN a", 0, unpin(s->fd, ra.handle, GPT_UNPIN_DIRTY, &u));
-	tap_check_eq(&t, "a vmstat released", 4, u.vmstat.released);
+	tap_check_eq(&t, "b sys vmstat released", 0, u.sys_vmstat.released);
+	tap_check_eq(&t, "QUERY a after b", 0, gpt_query(s->fd, ra.handle, 0, &smp, 1, &q));
+	tap_check_eq(&t, "UNPIN a, dirty", 0, gpt_unpin(s->fd, ra.handle,
+							GPT_UNPIN_DIRTY, &u));
+	tap_check_eq(&t, "a dirtied", 4, (int64_t)u.dirtied);
+	tap_check_eq(&t, "a sys vmstat released", 4, u.sys_vmstat.released);
 	gpt_mem_unmap(&a);
 	gpt_mem_unmap(&b);
 	tap_end(&t, "hold: two holds in one file (pin and get), released out of order");
@@ -188,8 +229,8 @@ static void test_several(struct suite *s)
 static void test_release_on_close(struct suite *s)
 {
 	struct gpt_pin_counters c0;
+	struct gpt_pin_result res;
 	struct gpt_mem mem;
-	struct gpt_pin req;
 	struct tap_point t;
 	int64_t before;
 	int fd, status = -1;
@@ -200,9 +241,9 @@ static void test_release_on_close(struct suite *s)
 	before = refcount_now(s->fd, mem.addr);
 	gpt_pin_counters_read(&c0);
 	fd = gpt_open();
-	tap_check_eq(&t, "PIN 1", 0, hold(fd, mem.addr, NPAGES, GPT_PATH_PIN, 0, &req));
+	tap_check_eq(&t, "PIN 1", 0, hold(fd, mem.addr, NPAGES, GPT_PATH_PIN, 0, &res));
 	tap_check_eq(&t, "PIN 2", 0, hold(fd, mem.addr, NPAGES, GPT_PATH_PIN_FAST,
-					    GPT_FLAG_LONGTERM, &req));
+					    GPT_FLAG_LONGTERM, &res));
 	check_counters(&t, &c0, 2 * NPAGES, 0);
 	tap_check_eq(&t, "refcount with two holds", before + 2048,
 		     refcount_now(s->fd, mem.addr));
@@ -219,7 +260,7 @@ static void test_release_on_close(struct suite *s)
 
 		/* Hold the inherited mapping's pages, then exit holding them. */
 		_exit(cfd < 0 || hold(cfd, mem.addr, NPAGES, GPT_PATH_PIN_FAST,
-				      GPT_FLAG_WRITE, &req) || req.pinned != NPAGES);
+				      GPT_FLAG_WRITE, &res) || res.pinned != NPAGES);
 	}
 	waitpid(pid, &status, 0);
 	tap_check(&t, WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -258,9 +299,9 @@ static unsigned int read_param(const char *path)
 static void test_cap(struct suite *s)
 {
 	unsigned int saved = read_param(MAX_HELD_PARAM);
-	struct gpt_pin a, b, c;
+	struct gpt_pin_result a, b;
+	struct gpt_pin c = { 0 };
 	struct gpt_mem mem;
-	struct gpt_unpin u;
 	struct tap_point t;
 
 	tap_begin(&t);
@@ -272,54 +313,95 @@ static void test_cap(struct suite *s)
 	tap_check_eq(&t, "second hold errno", -ENOSPC,
 		     hold(s->fd, mem.addr, NPAGES, GPT_PATH_PIN_FAST, 0, &b));
 	tap_check_eq(&t, "second hold reason", GPT_REASON_HOLD_LIMIT, b.reason);
-	memset(&c, 0, sizeof(c));
 	c.addr = (uintptr_t)mem.addr;
 	c.nr_pages = NPAGES;
 	c.path = GPT_PATH_PIN_FAST;
-	tap_check_eq(&t, "a PIN without HOLD still works", 0, gpt_pin(s->fd, &c));
-	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, a.handle, 0, &u));
+	tap_check_eq(&t, "a PIN without HOLD still works", 0,
+		     gpt_pin(s->fd, &c, &b, NULL, 0));
+	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, a.handle, 0));
 	tap_check_eq(&t, "hold after UNPIN", 0, hold(s->fd, mem.addr, NPAGES,
 						     GPT_PATH_PIN_FAST, 0, &b));
-	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, b.handle, 0, &u));
+	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, b.handle, 0));
 	write_param(MAX_HELD_PARAM, saved);
 	gpt_mem_unmap(&mem);
 	tap_end(&t, "hold: max_held_pages=24 allows one hold of 16, the next gets ENOSPC (hold-limit)");
 }
 
-/* What QUERY says each kind of page is. */
+/*
+ * What QUERY says each kind of page is, on every page of the hold: kind,
+ * filesystem, order, zone and the flags below exactly; pfn and map count
+ * as /proc/PID/pagemap and /proc/kpagecount say.  Every fact is 6.1's:
+ * folio_is_longterm_pinnable() is true outside ZONE_MOVABLE and CMA (6.15
+ * makes it false for fsdax).
+ */
+#define KIND_FLAGS	(GPT_PAGE_DMA_PINNED | GPT_PAGE_LARGE | GPT_PAGE_DEVMAP | \
+			 GPT_PAGE_ZERO | GPT_PAGE_LONGTERM_PINNABLE)
+#define PINNED_LP	(GPT_PAGE_DMA_PINNED | GPT_PAGE_LONGTERM_PINNABLE)
+#define RAM		0	/* DMA, DMA32 or NORMAL: what a 1 GiB VM has */
+
 static const struct {
 	enum gpt_mem_kind kind;
 	uint32_t path;
 	uint32_t page_kind;
 	uint64_t magic;
 	uint32_t order;
-	uint32_t flags;		/* must be set */
+	uint32_t flags;		/* KIND_FLAGS, exactly */
+	uint32_t zone;		/* RAM or GPT_ZONE_DEVICE */
 } query_kinds[] = {
-	{ GPT_MEM_ANON, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, GPT_SAMPLE_DMA_PINNED },
+	{ GPT_MEM_ANON, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, PINNED_LP, RAM },
 	{ GPT_MEM_ANON_THP, GPT_PATH_PIN, GPT_KIND_THP, 0, 9,
-	  GPT_SAMPLE_DMA_PINNED | GPT_SAMPLE_LARGE },
-	{ GPT_MEM_SHARED_ANON, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
-	{ GPT_MEM_MEMFD, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
+	  PINNED_LP | GPT_PAGE_LARGE, RAM },
+	{ GPT_MEM_SHARED_ANON, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, PINNED_LP, RAM },
+	{ GPT_MEM_MEMFD, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, PINNED_LP, RAM },
 	{ GPT_MEM_MEMFD_HUGETLB, GPT_PATH_PIN, GPT_KIND_HUGETLB, HUGETLB_MAGIC, 9,
-	  GPT_SAMPLE_LARGE },
-	{ GPT_MEM_TMPFS, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, 0 },
-	{ GPT_MEM_EXT4_SHARED, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0,
-	  GPT_PAGE_DIRTY },
-	{ GPT_MEM_EXT4_PRIVATE, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0, 0 },
+	  PINNED_LP | GPT_PAGE_LARGE, RAM },
+	{ GPT_MEM_TMPFS, GPT_PATH_PIN, GPT_KIND_SHMEM, TMPFS_MAGIC, 0, PINNED_LP, RAM },
+	{ GPT_MEM_EXT4_SHARED, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0, PINNED_LP, RAM },
+	{ GPT_MEM_EXT4_PRIVATE, GPT_PATH_PIN, GPT_KIND_FILE, EXT4_MAGIC, 0, PINNED_LP, RAM },
 	{ GPT_MEM_FSDAX_SHARED, GPT_PATH_PIN, GPT_KIND_FSDAX, EXT4_MAGIC, 0,
-	  GPT_SAMPLE_DEVMAP },
-	{ GPT_MEM_FSDAX_COW, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, 0 },
-	{ GPT_MEM_ZERO_PAGE, GPT_PATH_PIN, GPT_KIND_ZERO, 0, 0, GPT_SAMPLE_ZERO_PAGE },
-	{ GPT_MEM_DEV_ZERO, GPT_PATH_GUP, GPT_KIND_ANON, 0, 0, 0 },
+	  PINNED_LP | GPT_PAGE_DEVMAP, GPT_ZONE_DEVICE },
+	{ GPT_MEM_FSDAX_COW, GPT_PATH_PIN, GPT_KIND_ANON, 0, 0, PINNED_LP, RAM },
+	/* FOLL_PIN of the zero page takes nothing (try_grab_folio(), 6.5, in 6.1.y) */
+	{ GPT_MEM_ZERO_PAGE, GPT_PATH_PIN, GPT_KIND_ZERO, 0, 0,
+	  GPT_PAGE_ZERO | GPT_PAGE_LONGTERM_PINNABLE, RAM },
+	/* FOLL_GET: a reference, no pin */
+	{ GPT_MEM_DEV_ZERO, GPT_PATH_GUP, GPT_KIND_ANON, 0, 0,
+	  GPT_PAGE_LONGTERM_PINNABLE, RAM },
 };
+
+static void check_query_page(struct tap_point *t, size_t row, unsigned int i,
+			     const struct gpt_page_sample *p,
+			     const struct gpt_kpage *k)
+{
+	bool ram = p->zone == GPT_ZONE_DMA || p->zone == GPT_ZONE_DMA32 ||
+		   p->zone == GPT_ZONE_NORMAL;
+
+	tap_check(t, p->kind == query_kinds[row].page_kind, "page %u kind %s", i,
+		  gpt_page_kind_name(p->kind));
+	tap_check(t, p->fs_magic == query_kinds[row].magic, "page %u fs_magic %#llx",
+		  i, (unsigned long long)p->fs_magic);
+	tap_check(t, p->order == query_kinds[row].order, "page %u order %u", i, p->order);
+	tap_check(t, (p->flags & KIND_FLAGS) == query_kinds[row].flags,
+		  "page %u flags %#x, want %#x", i, (unsigned int)(p->flags & KIND_FLAGS),
+		  query_kinds[row].flags);
+	tap_check(t, query_kinds[row].zone == RAM ? ram : p->zone == query_kinds[row].zone,
+		  "page %u zone %s", i, gpt_zone_name(p->zone));
+	tap_check(t, k->present && p->pfn == k->pfn, "page %u pfn %#llx, pagemap %#llx",
+		  i, (unsigned long long)p->pfn, (unsigned long long)k->pfn);
+	/* /proc/kpagecount knows no ZONE_DEVICE page */
+	if (!(p->flags & GPT_PAGE_DEVMAP))
+		tap_check(t, (uint64_t)p->mapcount == k->mapcount,
+			  "page %u mapcount %d, kpagecount %llu", i, p->mapcount,
+			  (unsigned long long)k->mapcount);
+}
 
 static void test_query_kinds(struct suite *s)
 {
 	for (size_t i = 0; i < sizeof(query_kinds) / sizeof(query_kinds[0]); i++) {
-		struct gpt_page_record rec = { 0 };
-		struct gpt_unpin u;
-		struct gpt_query q;
-		struct gpt_pin req;
+		struct gpt_page_sample smp[NPAGES];
+		struct gpt_kpage kp[NPAGES];
+		struct gpt_query_result q;
+		struct gpt_pin_result res;
 		struct gpt_mem mem;
 		struct tap_point t;
 		int err;
@@ -329,71 +411,70 @@ static void test_query_kinds(struct suite *s)
 		if (!tap_check(&t, !err, "mapping: %s", gpt_errno_name(-err)))
 			goto next;
 		tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, NPAGES,
-						query_kinds[i].path, 0, &req));
-		tap_check_eq(&t, "QUERY", 0, query(s->fd, req.handle, &rec, 1, &q));
-		tap_check(&t, rec.kind == query_kinds[i].page_kind, "kind %s",
-			  gpt_page_kind_name(rec.kind));
-		tap_check(&t, rec.fs_magic == query_kinds[i].magic, "fs_magic %#llx",
-			  (unsigned long long)rec.fs_magic);
-		tap_check_eq(&t, "order", query_kinds[i].order, rec.order);
-		tap_check(&t, (rec.flags & query_kinds[i].flags) == query_kinds[i].flags,
-			  "flags %#x", rec.flags);
-		unpin(s->fd, req.handle, 0, &u);
+						query_kinds[i].path, 0, &res));
+		tap_check_eq(&t, "QUERY", 0, gpt_query(s->fd, res.handle, 0, smp,
+						       NPAGES, &q));
+		tap_check_eq(&t, "records", NPAGES, (int64_t)q.nr_records);
+		err = gpt_kpages_read(0, (uintptr_t)mem.addr, NPAGES, kp);
+		tap_check(&t, !err, "reading pagemap: %s", gpt_errno_name(-err));
+		for (unsigned int p = 0; !err && p < q.nr_records && p < NPAGES; p++)
+			check_query_page(&t, i, p, &smp[p], &kp[p]);
+		unpin(s->fd, res.handle, 0);
 next:
 		gpt_mem_unmap(&mem);
-		tap_end(&t, "query: %s page is %s, fs magic %#llx, order %u",
+		tap_end(&t, "query: every %s page is %s, fs magic %#llx, order %u, flags %#x",
 			gpt_kind_name(query_kinds[i].kind),
 			gpt_page_kind_name(query_kinds[i].page_kind),
-			(unsigned long long)query_kinds[i].magic, query_kinds[i].order);
+			(unsigned long long)query_kinds[i].magic, query_kinds[i].order,
+			query_kinds[i].flags);
 	}
 }
 
 /* READ and WRITE through a held pin see what the process sees. */
 static void test_rw(struct suite *s)
 {
+	struct gpt_pin_result res, ro;
+	struct gpt_unpin_result u;
+	struct gpt_rw_result r;
 	struct gpt_mem mem;
-	struct gpt_pin req, ro;
-	struct gpt_unpin u;
 	struct tap_point t;
 	char buf[16];
+	char *page1;
 
 	tap_begin(&t);
 	gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &mem);
-	memcpy((char *)mem.addr + 4096 + 100, "from the cpu", 13);
+	page1 = (char *)mem.addr + 4096;
+	memcpy(page1 + 100, "from the cpu", 13);
 	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 2, GPT_PATH_PIN_FAST,
-					GPT_FLAG_WRITE, &req));
-	tap_check_eq(&t, "READ", 0, rw(s->fd, req.handle, 1, buf, 1, false));
+					GPT_FLAG_WRITE, &res));
+	tap_check_eq(&t, "READ", 0, rw(s->fd, res.handle, 1, buf, 1, false));
 	tap_check_eq(&t, "READ at offset 0 of page 1: the prefault's mark", 2, buf[0]);
-	{
-		struct gpt_rw r = { .handle = req.handle, .index = 1,
-				    .buf = (uintptr_t)buf, .offset = 100, .len = 13 };
-
-		tap_check_eq(&t, "READ at 100", 0, gpt_rw(s->fd, &r, false));
-		tap_check(&t, !strcmp(buf, "from the cpu"), "READ: \"%s\"", buf);
-		memcpy(buf, "from a device", 14);
-		r.len = 14;
-		tap_check_eq(&t, "WRITE at 100", 0, gpt_rw(s->fd, &r, true));
-		tap_check(&t, !strcmp((char *)mem.addr + 4096 + 100, "from a device"),
-			  "the process sees \"%s\"", (char *)mem.addr + 4096 + 100);
-		r.offset = 4090;
-		r.len = 7;
-		tap_check_eq(&t, "READ past the page", -EINVAL, gpt_rw(s->fd, &r, false));
-		r.offset = 0;
-		r.index = 2;
-		tap_check_eq(&t, "READ past the hold", -EINVAL, gpt_rw(s->fd, &r, false));
-		r.index = 0;
-		r.handle = 0;
-		tap_check_eq(&t, "READ of no handle", -ENOENT, gpt_rw(s->fd, &r, false));
-		tap_check_eq(&t, "its reason", GPT_REASON_NO_HANDLE, r.reason);
-	}
+	tap_check_eq(&t, "READ at 100", 0,
+		     gpt_rw(s->fd, res.handle, 1, 100, buf, 13, false, &r));
+	tap_check(&t, !strcmp(buf, "from the cpu"), "READ: \"%s\"", buf);
+	memcpy(buf, "from a device", 14);
+	tap_check_eq(&t, "WRITE at 100", 0,
+		     gpt_rw(s->fd, res.handle, 1, 100, buf, 14, true, &r));
+	tap_check(&t, !strcmp(page1 + 100, "from a device"),
+		  "the process sees \"%s\"", page1 + 100);
+	tap_check_eq(&t, "READ past the page", -EINVAL,
+		     gpt_rw(s->fd, res.handle, 1, 4090, buf, 7, false, &r));
+	tap_check_eq(&t, "its reason", GPT_REASON_BAD_ARGUMENT, r.reason);
+	tap_check_eq(&t, "READ past the hold", -EINVAL,
+		     gpt_rw(s->fd, res.handle, 2, 0, buf, 7, false, &r));
+	tap_check_eq(&t, "READ of no handle", -ENOENT,
+		     gpt_rw(s->fd, 0, 0, 0, buf, 7, false, &r));
+	tap_check_eq(&t, "its reason", GPT_REASON_NO_HANDLE, r.reason);
 	tap_check_eq(&t, "read-only PIN", 0, hold(s->fd, mem.addr, 1, GPT_PATH_PIN,
 						  0, &ro));
 	tap_check_eq(&t, "WRITE through a read-only pin", -EINVAL,
-		     rw(s->fd, ro.handle, 0, buf, 4, true));
-	unpin(s->fd, ro.handle, 0, &u);
-	unpin(s->fd, req.handle, GPT_UNPIN_DIRTY, &u);
+		     gpt_rw(s->fd, ro.handle, 0, 0, buf, 4, true, &r));
+	tap_check_eq(&t, "its reason", GPT_REASON_READ_ONLY_PIN, r.reason);
+	tap_check_eq(&t, "UNPIN read-only", 0, unpin(s->fd, ro.handle, 0));
+	tap_check_eq(&t, "UNPIN written", 0, gpt_unpin(s->fd, res.handle, 0, &u));
+	tap_check_eq(&t, "a written hold is released dirty", 2, (int64_t)u.dirtied);
 	gpt_mem_unmap(&mem);
-	tap_end(&t, "rw: READ and WRITE through a held pin match the process's view");
+	tap_end(&t, "rw: READ and WRITE through a held pin match the process's view; a written hold is released dirty");
 }
 
 /*
@@ -408,9 +489,8 @@ static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
 		      bool follows_parent)
 {
 	const struct gpt_path_info *p = gpt_path_by_id(&s->info, path);
+	struct gpt_pin_result res;
 	struct gpt_mem mem;
-	struct gpt_pin req;
-	struct gpt_unpin u;
 	struct tap_point t;
 	char buf[8] = "";
 	int status = -1;
@@ -419,7 +499,7 @@ static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
 	tap_begin(&t);
 	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
 	strcpy(mem.addr, "parent");
-	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 1, path, flags, &req));
+	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 1, path, flags, &res));
 	pid = fork();
 	if (pid == 0) {
 		strcpy(mem.addr, "child");
@@ -428,14 +508,14 @@ static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
 	waitpid(pid, &status, 0);
 	tap_check(&t, WIFEXITED(status) && !WEXITSTATUS(status), "child failed");
 	tap_check_eq(&t, "READ after the child wrote", 0,
-		     rw(s->fd, req.handle, 0, buf, 7, false));
+		     rw(s->fd, res.handle, 0, buf, 7, false));
 	tap_check(&t, !strcmp(buf, "parent"), "the held page says \"%s\"", buf);
 	strcpy(mem.addr, "PARENT");
 	tap_check_eq(&t, "READ after the parent wrote", 0,
-		     rw(s->fd, req.handle, 0, buf, 7, false));
+		     rw(s->fd, res.handle, 0, buf, 7, false));
 	tap_check(&t, !strcmp(buf, follows_parent ? "PARENT" : "parent"),
 		  "the held page says \"%s\"", buf);
-	unpin(s->fd, req.handle, 0, &u);
+	unpin(s->fd, res.handle, 0);
 	gpt_mem_unmap(&mem);
 	tap_end(&t, "fork: %s %s pin, child and parent write: the held page %s",
 		p ? p->function : "?", flags & GPT_FLAG_WRITE ? "R/W" : "R/O",
@@ -458,10 +538,9 @@ static int ksm_set(const char *knob, unsigned int v)
  */
 static void test_ksm(struct suite *s)
 {
-	struct gpt_page_record get_rec = { 0 }, pin_rec = { 0 };
-	struct gpt_pin get, pin;
-	struct gpt_unpin u;
-	struct gpt_query q;
+	struct gpt_page_sample get_rec = { 0 }, pin_rec = { 0 };
+	struct gpt_pin_result get, pin;
+	struct gpt_query_result q;
 	struct gpt_mem mem;
 	struct tap_point t;
 	int tries;
@@ -482,16 +561,16 @@ static void test_ksm(struct suite *s)
 	}
 	tap_check(&t, tries < 1000, "ksmd merged nothing in 10 s");
 	tap_check_eq(&t, "gup hold", 0, hold(s->fd, mem.addr, 1, GPT_PATH_GUP, 0, &get));
-	tap_check_eq(&t, "QUERY", 0, query(s->fd, get.handle, &get_rec, 1, &q));
+	tap_check_eq(&t, "QUERY", 0, gpt_query(s->fd, get.handle, 0, &get_rec, 1, &q));
 	tap_check(&t, get_rec.kind == GPT_KIND_KSM, "FOLL_GET page kind %s",
 		  gpt_page_kind_name(get_rec.kind));
 	tap_check_eq(&t, "pin hold", 0, hold(s->fd, mem.addr, 1, GPT_PATH_PIN, 0, &pin));
-	tap_check_eq(&t, "QUERY", 0, query(s->fd, pin.handle, &pin_rec, 1, &q));
+	tap_check_eq(&t, "QUERY", 0, gpt_query(s->fd, pin.handle, 0, &pin_rec, 1, &q));
 	tap_check(&t, pin_rec.kind == GPT_KIND_ANON, "FOLL_PIN page kind %s",
 		  gpt_page_kind_name(pin_rec.kind));
 	tap_check(&t, pin_rec.pfn != get_rec.pfn, "FOLL_PIN pinned the KSM page");
-	unpin(s->fd, pin.handle, 0, &u);
-	unpin(s->fd, get.handle, 0, &u);
+	unpin(s->fd, pin.handle, 0);
+	unpin(s->fd, get.handle, 0);
 	ksm_set("run", 2);	/* unmerge everything, stop ksmd */
 	gpt_mem_unmap(&mem);
 	tap_end(&t, "ksm: FOLL_GET holds the KSM page; a read-only FOLL_PIN unshares it first (gup_must_unshare())");

@@ -79,6 +79,27 @@ static const struct pin_case cases[] = {
 	{ GPT_MEM_UNMAPPED, GPT_PATH_PIN, L, 0, { .outcome = REFUSED, .err = EFAULT, .reason = GPT_REASON_NO_VMA } },
 	{ GPT_MEM_UNMAPPED, GPT_PATH_GUP_REMOTE, W, 0, { .outcome = REFUSED, .err = EFAULT, .reason = GPT_REASON_NO_VMA } },
 	{ GPT_MEM_UNMAPPED, GPT_PATH_PIN_FAST_ONLY, 0, 0, { .outcome = NOTHING, .reason = GPT_REASON_SHORT } },
+
+	/*
+	 * Half the range unmapped: GUP returns the mapped half, short; asked
+	 * again from there, as drivers do, it gives the errno.
+	 */
+	{ GPT_MEM_PARTIAL, GPT_PATH_PIN, W, 0, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 2, .why =
+	  "__get_user_pages() returns what it pinned before the error; the retry gets -EFAULT" } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_PIN_FAST, W, 0, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 2, .why =
+	  "GUP-fast pins the mapped half; the slow path's -EFAULT is dropped for the count" } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_GUP, 0, 0, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 2 } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_GUP_REMOTE, 0, 0, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 2 } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_PIN_UNLOCKED, W, 0, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 2 } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_PIN_FAST_ONLY, W, 0, { .outcome = PARTIAL,
+	  .reason = GPT_REASON_SHORT, .calls = 2, .why = "no slow path: the second call pins nothing" } },
+	{ GPT_MEM_PARTIAL, GPT_PATH_PIN, W, 4, { .outcome = PARTIAL, .err = EFAULT,
+	  .reason = GPT_REASON_NO_VMA, .calls = 3 } },
 };
 
 static void run_case(struct suite *s, const struct pin_case *c)
@@ -95,6 +116,8 @@ static void run_case(struct suite *s, const struct pin_case *c)
 	req.pages_per_call = c->per_call;
 	if (c->per_call)
 		calls = (NPAGES + c->per_call - 1) / c->per_call;
+	if (c->e.calls)
+		calls = c->e.calls;
 	tap_begin(&t);
 	gpt_cell_run(s->fd, &s->dirs, c->kind, NPAGES, &req, true, &r);
 	expect_check(&t, &c->e, c->kind, &r, calls);

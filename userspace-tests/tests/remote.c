@@ -8,20 +8,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "expect.h"
 
 #define NPAGES	16
 
-struct child {
-	pid_t pid;
-	uint64_t addr;
-	int release;		/* write end: closing it lets the child exit */
-};
-
-/* A child holding NPAGES written anonymous pages; 0 or -errno. */
-static int child_start(struct child *c)
+/*
+ * A child holding NPAGES written anonymous pages, the first one saying
+ * "victim", all made read-only if @read_only; 0 or -errno.
+ */
+int child_start(struct child *c, bool read_only)
 {
 	int to_parent[2], to_child[2];
 	struct gpt_mem mem;
@@ -37,8 +35,12 @@ static int child_start(struct child *c)
 
 		close(to_parent[0]);
 		close(to_child[1]);
-		if (!gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem))
+		if (!gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem)) {
+			strcpy(mem.addr, "victim");
 			addr = (uintptr_t)mem.addr;
+			if (read_only && mprotect(mem.addr, mem.len, PROT_READ))
+				addr = 0;
+		}
 		if (write(to_parent[1], &addr, sizeof(addr)) != sizeof(addr))
 			_exit(1);
 		/* Wait until the parent is done with our pages. */
@@ -55,7 +57,7 @@ static int child_start(struct child *c)
 	return c->addr ? 0 : -EIO;
 }
 
-static void child_stop(struct child *c)
+void child_stop(struct child *c)
 {
 	close(c->release);
 	waitpid(c->pid, NULL, 0);
@@ -86,8 +88,9 @@ static void remote_pin(struct suite *s, const struct child *c, uint32_t path,
 static void bad_pid(struct suite *s, uint32_t path, int32_t pid, int want,
 		    uint32_t reason, const char *what)
 {
-	struct gpt_mem mem;
+	struct gpt_pin_result res;
 	struct gpt_pin req = { 0 };
+	struct gpt_mem mem;
 	struct tap_point t;
 	int ret;
 
@@ -98,10 +101,10 @@ static void bad_pid(struct suite *s, uint32_t path, int32_t pid, int want,
 		req.pid = pid;
 		req.addr = (uintptr_t)mem.addr;
 		req.nr_pages = 1;
-		ret = gpt_pin(s->fd, &req);
+		ret = gpt_pin(s->fd, &req, &res, NULL, 0);
 		tap_check(&t, -ret == want, "errno %s", gpt_errno_name(-ret));
-		tap_check(&t, req.reason == reason, "reason %s",
-			  gpt_reason_name(req.reason));
+		tap_check(&t, res.reason == reason, "reason %s",
+			  gpt_reason_name(res.reason));
 		gpt_mem_unmap(&mem);
 	}
 	tap_end(&t, "remote: %s -> %s (%s)", what, gpt_errno_name(want),
@@ -117,7 +120,7 @@ void test_remote(struct suite *s)
 	int ret;
 
 	tap_begin(&t);
-	ret = child_start(&c);
+	ret = child_start(&c, false);
 	tap_check(&t, !ret, "starting the child: %s", strerror(-ret));
 	tap_end(&t, "remote: a child process maps %d written pages", NPAGES);
 	if (!ret) {

@@ -3,14 +3,25 @@
 #ifndef GPT_SUITE_H
 #define GPT_SUITE_H
 
+#include <sys/types.h>
 #include "gpt.h"
 #include "tap.h"
 
 struct suite {
 	int fd;				/* /dev/gup_test */
-	struct gpt_info info;
+	struct gpt_modinfo info;
 	struct gpt_dirs dirs;
 };
+
+/* A child process with memory to pin remotely (remote.c). */
+struct child {
+	pid_t pid;
+	uint64_t addr;		/* its NPAGES (16) written pages */
+	int release;		/* write end: closing it lets the child exit */
+};
+
+int child_start(struct child *c, bool read_only);
+void child_stop(struct child *c);
 
 void test_info(struct suite *s);
 void test_matrix(struct suite *s);
@@ -19,5 +30,8 @@ void test_remote(struct suite *s);
 void test_holds(struct suite *s);
 void test_bad_input(struct suite *s);
 void test_bad_requests(struct suite *s);
+void test_dirty(struct suite *s);
+void test_privilege(struct suite *s);
+void test_concurrent(struct suite *s);
 
 #endif /* GPT_SUITE_H */

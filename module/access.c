@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device as a privilege boundary: whoever holds the fd gets no more
+ * than its own syscalls would give it.
+ *
+ * Another process's memory: process_vm_writev() asks mm_access() with
+ * PTRACE_MODE_ATTACH_REALCREDS, that is the caller's credentials now
+ * against the target's, the target's dumpability and every LSM (Yama's
+ * ptrace_scope, SELinux).  Neither ptrace_may_access() nor mm_access() nor
+ * security_ptrace_access_check() is exported to modules on any kernel we
+ * build for (5.10 to 7.2), and a uid comparison of our own would skip the
+ * LSMs, so we ask for what always passes mm_access()'s credential checks:
+ * CAP_SYS_PTRACE in the initial user namespace, checked at every request.
+ * A caller's own mm needs nothing.
+ *
+ * Held pages: charged like RDMA memory registrations (ib_umem_get()):
+ * mm->pinned_vm against RLIMIT_MEMLOCK, unless CAP_IPC_LOCK.
+ */
+#include <linux/capability.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include "gpt.h"
+
+bool gpt_may_access_mm(struct mm_struct *mm)
+{
+	return mm == current->mm || capable(CAP_SYS_PTRACE);
+}
+
+int gpt_memlock_charge(struct mm_struct *mm, unsigned long nr)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	u64 total = atomic64_add_return(nr, &mm->pinned_vm);
+
+	if (total > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(nr, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void gpt_memlock_uncharge(struct mm_struct *mm, unsigned long nr)
+{
+	atomic64_sub(nr, &mm->pinned_vm);
+}
