@@ -13,6 +13,8 @@
 #   make deb             build/deb/gup-pin-test-dkms_VERSION_all.deb and
 #                        build/deb/gup-pin-test-tools_VERSION_amd64.deb
 #   make lint            sparse, W=1, checkpatch, cppcheck, gcc -fanalyzer
+#   make mutants         boot the suite on each deliberate defect in
+#                        mutants/*.patch: every one must be caught
 #   make sign            sign module/gup_pin_test.ko with the DKMS MOK key
 #
 # KVER/KDIR pick the kernel to build for (default: the newest installed
@@ -49,7 +51,7 @@ CHECK_TAP := $(BUILD)/host/probes.t $(BUILD)/host/packaging.t \
 	$(BUILD)/vm/suite.t $(BUILD)/vm/rig.t $(BUILD)/host/purge.t
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign
+	dkms-install dkms-uninstall deb lint sign mutants
 
 all: module tools
 
@@ -113,6 +115,12 @@ deb:
 
 lint:
 	scripts/lint.sh $(KDIR) $(BUILD)/lint
+
+mutants: deps
+	$(MAKE) module $(BUILD)/gpt-tests
+	@mkdir -p $(BUILD)/mutants
+	scripts/mutants.sh $(KDIR) $(KVER) $(BUILD)/mutants >$(BUILD)/mutants/mutants.t
+	prove -v --exec cat $(BUILD)/mutants/mutants.t
 
 sign: module
 	scripts/sign.sh $(KDIR) $(MODULE)

@@ -7,8 +7,9 @@
 #   OUTDIR/suite.t      the suite's own TAP            (check)
 #   OUTDIR/rig.t        the rig's verdict on the run, as TAP
 # In check mode GPT_MODULE names the host file the initramfs carries (the
-# DKMS-installed /lib/modules/KVER/updates/dkms/gup_pin_test.ko): the rig
-# checks that the guest's modprobe loaded exactly that file.
+# DKMS-installed /lib/modules/KVER/updates/dkms/gup_pin_test.ko, or a
+# build tree's module, which goes to extra/): the rig checks that the
+# guest's modprobe loaded exactly that file.
 set -u
 mode=$1 kver=$2 initramfs=$3 out=$4
 timeout_s=${GPT_VM_TIMEOUT:-900}
@@ -67,14 +68,14 @@ module_point() {
 	path=$(field path) sum=$(field sha256) copies=$(field copies)
 	lsrc=$(field loaded-srcversion) fsrc=$(field file-srcversion)
 	ok=FAIL
+	# A module from the build tree (make mutants) lands in extra/.
+	where=/lib/modules/$kver/extra/gup_pin_test.ko what="a build tree's module"
 	case $want in
-	/lib/modules/"$kver"/updates/dkms/*)
-		[ "$path" = "$want" ] && [ "$sum" = "$want_sum" ] &&
-			[ -n "$lsrc" ] && [ "$lsrc" = "$fsrc" ] &&
-			[ "$copies" = 1 ] && ok=OK
-		;;
+	/lib/modules/"$kver"/updates/dkms/*) where=$want what="the DKMS-installed module" ;;
 	esac
-	point $ok "modprobe loaded the DKMS-installed module: ${path:-?}" \
+	[ -f "$want" ] && [ "$path" = "$where" ] && [ "$sum" = "$want_sum" ] &&
+		[ -n "$lsrc" ] && [ "$lsrc" = "$fsrc" ] && [ "$copies" = 1 ] && ok=OK
+	point $ok "modprobe loaded $what: ${path:-?}" \
 		"(want ${want:-GPT_MODULE unset}), sha256 ${sum:-?} (host: $want_sum)," \
 		"srcversion loaded ${lsrc:-?} = file ${fsrc:-?}, copies in the initramfs: ${copies:-?}"
 }
