@@ -57,7 +57,7 @@ enum gpt_path {
 	GPT_PATH_END		/* one past the last path this header knows */
 };
 
-/* What a path is (gpt_path_info.class). */
+/* What a path is (gpt_path_info.path_class). */
 #define GPT_CLASS_GET		_BITUL(0)	/* FOLL_GET: get_user_pages*() */
 #define GPT_CLASS_PIN		_BITUL(1)	/* FOLL_PIN: pin_user_pages*() */
 #define GPT_CLASS_FAST		_BITUL(2)	/* GUP-fast first */
@@ -114,6 +114,9 @@ enum gpt_reason {
 					 */
 	GPT_REASON_RECORDS_OVERLAP = 24, /* records buffer inside the range */
 	GPT_REASON_TOO_BIG = 25,	/* past max_pages or the hard limit */
+	GPT_REASON_GET_FILE_DIRTY = 26,	/* dirtying page cache held by FOLL_GET:
+					 * reclaim may have stripped its buffers
+					 */
 	GPT_REASON_END
 };
 
@@ -129,7 +132,7 @@ enum gpt_reason_how {
 
 /* A window of user memory for an array of elements. */
 struct gpt_array {
-	__u64 ptr;		/* user pointer; 0: not wanted */
+	__aligned_u64 ptr;		/* user pointer; 0: not wanted */
 	__u32 count;		/* elements there is room for */
 	__u32 elem_size;	/* sizeof(element) as the caller knows it */
 };
@@ -167,11 +170,11 @@ enum gpt_zone {
  * took to look.  Not present: everything but flags is zero.
  */
 struct gpt_page_sample {
-	__u64 pfn;
+	__aligned_u64 pfn;
 	__s64 refcount;		/* folio_ref_count() */
-	__u64 fs_magic;		/* file-backed: the filesystem's s_magic */
+	__aligned_u64 fs_magic;		/* file-backed: the filesystem's s_magic */
 	__s32 pincount;		/* large folios: _pincount; small: 0 */
-	__s32 mapcount;		/* page_mapcount() (folio_mapcount() 6.12+) */
+	__s32 mapcount;		/* page_mapcount(); see GPT_PAGE_FOLIO_MAPCOUNT */
 	__u32 flags;		/* GPT_PAGE_* */
 	__u8 order;		/* folio order */
 	__u8 zone;		/* enum gpt_zone */
@@ -204,10 +207,14 @@ struct gpt_page_sample {
  * lets a module read no page table: that marked the folio accessed.
  */
 #define GPT_PAGE_SAMPLE_TOUCHED	_BITUL(12)
+/* mapcount is the folio's (folio_mapcount(), 6.12+), not the page's */
+#define GPT_PAGE_FOLIO_MAPCOUNT	_BITUL(13)
 
 /*
  * Every page of a PIN request: the page mapped before GUP, the page GUP
- * returned (while pinned), the page mapped after the release.
+ * returned (while pinned), the page mapped after the release.  Samples can
+ * grow: gpt_pin.sample_size says how big they are in the caller's records
+ * (records.elem_size at least three of them).
  */
 struct gpt_page_record {
 	struct gpt_page_sample before;
@@ -233,14 +240,16 @@ struct gpt_vmstat_delta {
 struct gpt_pin {
 	__u32 size;		/* sizeof(struct gpt_pin) */
 	__u32 path;		/* enum gpt_path */
-	__u64 flags;		/* GPT_FLAG_* */
-	__u64 addr;		/* page aligned */
-	__u64 nr_pages;		/* > 0, <= gpt_info.max_pages */
+	__aligned_u64 flags;		/* GPT_FLAG_* */
+	__aligned_u64 addr;		/* page aligned */
+	__aligned_u64 nr_pages;		/* > 0, <= gpt_info.max_pages */
 	__u32 pages_per_call;	/* pages per GUP call; 0: all in one */
 	__s32 pid;		/* remote paths: target process; 0: caller */
-	__u64 result;		/* user pointer: struct gpt_pin_result */
+	__aligned_u64 result;		/* user pointer: struct gpt_pin_result */
 	__u32 result_size;
-	__u32 reserved0;
+	__u32 sample_size;	/* sizeof(struct gpt_page_sample): the
+				 * stride of the three samples in a record
+				 */
 	struct gpt_array records; /* struct gpt_page_record per page, or 0 */
 };
 
@@ -249,20 +258,19 @@ struct gpt_pin_result {
 	__u32 reason;		/* enum gpt_reason */
 	__u32 reason_how;	/* enum gpt_reason_how */
 	__s32 error;		/* errno GUP returned (positive), or 0 */
-	__u64 error_index;	/* page where GUP stopped; nr_pages if it did not */
-	__u64 calls;		/* GUP calls made (retries included) */
+	__aligned_u64 error_index;	/* page where GUP stopped; nr_pages if it did not */
+	__aligned_u64 calls;		/* GUP calls made (retries included) */
 	/* This request's own counts, from the module's bookkeeping: exact. */
-	__u64 pinned;		/* pages GUP returned: pins (or references) taken */
-	__u64 released;		/* of those, released before returning */
-	__u64 unchanged;	/* pages whose after sample equals before
-				 * (pfn, refcount, pincount)
-				 */
-	__u64 first_changed;	/* first page that is not; nr_pages if none */
-	__u64 nr_records;	/* records written */
-	__u64 handle;		/* GPT_FLAG_HOLD and pinned > 0 */
-	__u64 memlock_charged;	/* pages charged to pinned_vm for the hold */
-	__u64 pin_ns;		/* time in the GUP calls */
-	__u64 release_ns;	/* time in the release */
+	__aligned_u64 pinned;		/* pages GUP returned: pins (or references) taken */
+	__aligned_u64 released;		/* of those, released before returning */
+	/* pages whose after sample equals before (pfn, refcount, pincount) */
+	__aligned_u64 unchanged;
+	__aligned_u64 first_changed;	/* first page that is not; nr_pages if none */
+	__aligned_u64 nr_records;	/* records written */
+	__aligned_u64 handle;		/* GPT_FLAG_HOLD and pinned > 0 */
+	__aligned_u64 memlock_charged;	/* pages charged to pinned_vm for the hold */
+	__aligned_u64 pin_ns;		/* time in the GUP calls */
+	__aligned_u64 release_ns;	/* time in the release */
 	/* System-wide: every process's pins count here. */
 	struct gpt_vmstat_delta sys_vmstat_pinned;	/* before -> pinned */
 	struct gpt_vmstat_delta sys_vmstat_after;	/* before -> released */
@@ -272,28 +280,29 @@ struct gpt_pin_result {
 struct gpt_unpin {
 	__u32 size;
 	__u32 reserved0;
-	__u64 handle;
-	__u64 flags;		/* GPT_UNPIN_* */
-	__u64 result;		/* struct gpt_unpin_result */
+	__aligned_u64 handle;
+	__aligned_u64 flags;		/* GPT_UNPIN_* */
+	__aligned_u64 result;		/* struct gpt_unpin_result */
 	__u32 result_size;
 	__u32 reserved1;
 };
 
 /*
  * Mark the pages dirty as they are released.  Only for holds pinned with
- * GPT_FLAG_WRITE (EINVAL, read-only-pin, otherwise).  A hold written
+ * GPT_FLAG_WRITE (EINVAL, read-only-pin, otherwise), and not for page
+ * cache held by a FOLL_GET path (EINVAL, get-file-dirty).  A hold written
  * through GPT_IOC_WRITE is released dirty whether asked or not.
  */
 #define GPT_UNPIN_DIRTY		_BITULL(0)
-#define GPT_UNPIN_ALL		GPT_UNPIN_DIRTY
+#define GPT_UNPIN_FLAGS_ALL	GPT_UNPIN_DIRTY
 
 struct gpt_unpin_result {
 	__u32 size;
 	__u32 reason;
-	__u64 released;		/* pages released */
-	__u64 dirtied;		/* of those, released dirty */
-	__u64 memlock_uncharged;
-	__u64 release_ns;
+	__aligned_u64 released;		/* pages released */
+	__aligned_u64 dirtied;		/* of those, released dirty */
+	__aligned_u64 memlock_uncharged;
+	__aligned_u64 release_ns;
 	struct gpt_vmstat_delta sys_vmstat;	/* across the release */
 };
 
@@ -305,9 +314,9 @@ struct gpt_unpin_result {
 struct gpt_query {
 	__u32 size;
 	__u32 reserved0;
-	__u64 handle;
-	__u64 first;		/* page index in the hold */
-	__u64 result;		/* struct gpt_query_result */
+	__aligned_u64 handle;
+	__aligned_u64 first;		/* page index in the hold */
+	__aligned_u64 result;		/* struct gpt_query_result */
 	__u32 result_size;
 	__u32 reserved1;
 	struct gpt_array records;	/* struct gpt_page_sample */
@@ -316,32 +325,33 @@ struct gpt_query {
 struct gpt_query_result {
 	__u32 size;
 	__u32 reason;
-	__u64 nr_pages;		/* pages the hold has */
-	__u64 nr_records;	/* samples written */
-	__u64 addr;		/* the hold's user address */
-	__u64 flags;		/* the PIN's GPT_FLAG_* */
+	__aligned_u64 nr_pages;		/* pages the hold has */
+	__aligned_u64 nr_records;	/* samples written */
+	__aligned_u64 addr;		/* the hold's user address */
+	__aligned_u64 flags;		/* the PIN's GPT_FLAG_* */
 	__u32 path;		/* the PIN's path */
 	__s32 pid;		/* the PIN's pid (0: the pinning process) */
-	__u64 age_ns;		/* since the pages were pinned */
-	__u64 memlock_charged;
-	__u64 written;		/* GPT_IOC_WRITE calls on this hold */
+	__aligned_u64 age_ns;		/* since the pages were pinned */
+	__aligned_u64 memlock_charged;
+	__aligned_u64 written;		/* GPT_IOC_WRITE calls on this hold */
 };
 
 /*
  * GPT_IOC_READ / GPT_IOC_WRITE: copy between @buf and a held page, through
  * the kernel's mapping of the page, as a device doing DMA would see it.
- * WRITE needs a hold taken with GPT_FLAG_WRITE, and marks the hold dirty.
+ * WRITE needs a hold taken with GPT_FLAG_WRITE (and, for page cache, a
+ * FOLL_PIN path), and marks the hold dirty.
  * A hold of another process's memory needs the right to ptrace it, now.
  */
 struct gpt_rw {
 	__u32 size;
 	__u32 offset;		/* in the page */
-	__u64 handle;
-	__u64 index;		/* page index in the hold */
-	__u64 buf;		/* user pointer */
+	__aligned_u64 handle;
+	__aligned_u64 index;		/* page index in the hold */
+	__aligned_u64 buf;		/* user pointer */
 	__u32 len;		/* offset + len <= page size */
 	__u32 reserved0;
-	__u64 result;		/* struct gpt_rw_result */
+	__aligned_u64 result;		/* struct gpt_rw_result */
 	__u32 result_size;
 	__u32 reserved1;
 };
@@ -357,8 +367,8 @@ struct gpt_rw_result {
 struct gpt_path_info {
 	__u32 path;			/* enum gpt_path */
 	__u32 reason;			/* 0: usable here, else why not */
-	__u64 flags;			/* GPT_FLAG_* it accepts here */
-	__u32 class;			/* GPT_CLASS_* */
+	__aligned_u64 flags;			/* GPT_FLAG_* it accepts here */
+	__u32 path_class;		/* GPT_CLASS_* */
 	__u32 reserved0;
 	char name[GPT_NAME_LEN];	/* short name: "pin-fast" */
 	char function[GPT_NAME_LEN];	/* kernel function it calls */
@@ -368,14 +378,14 @@ struct gpt_path_info {
 struct gpt_refusal {
 	__u32 path;
 	__u32 reason;
-	__u64 flag;			/* one GPT_FLAG_* bit */
+	__aligned_u64 flag;			/* one GPT_FLAG_* bit */
 };
 
 /* GPT_IOC_INFO: what this module build supports on this kernel. */
 struct gpt_info_req {
 	__u32 size;
 	__u32 reserved0;
-	__u64 result;			/* struct gpt_info */
+	__aligned_u64 result;			/* struct gpt_info */
 	__u32 result_size;
 	__u32 reserved1;
 	struct gpt_array paths;		/* struct gpt_path_info */
@@ -389,9 +399,9 @@ struct gpt_info {
 	__u32 nr_paths;			/* paths the module has */
 	__u32 nr_refusals;		/* refusals it has */
 	__u32 query_max;		/* most samples one QUERY returns */
-	__u64 flags;			/* every GPT_FLAG_* the module knows */
-	__u64 max_pages;		/* most pages one PIN may name, now */
-	__u64 max_held_pages;		/* most pages one file may hold, now */
+	__aligned_u64 flags;			/* every GPT_FLAG_* the module knows */
+	__aligned_u64 max_pages;		/* most pages one PIN may name, now */
+	__aligned_u64 max_held_pages;		/* most pages one file may hold, now */
 	char release[72];		/* utsname()->release */
 	char module_version[32];
 };

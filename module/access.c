@@ -14,16 +14,29 @@
  * A caller's own mm needs nothing.
  *
  * Held pages: charged like RDMA memory registrations (ib_umem_get()):
- * mm->pinned_vm against RLIMIT_MEMLOCK, unless CAP_IPC_LOCK.
+ * mm->pinned_vm of the process that holds them against RLIMIT_MEMLOCK,
+ * unless CAP_IPC_LOCK.  As with RDMA, the charge stays with that mm when
+ * the fd outlives the process (fork, exec, fd passing); what bounds a file
+ * whatever its holders is max_held_pages.
  */
 #include <linux/capability.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/user_namespace.h>
 #include "gpt.h"
 
 bool gpt_may_access_mm(struct mm_struct *mm)
 {
 	return mm == current->mm || capable(CAP_SYS_PTRACE);
+}
+
+/*
+ * Page frame numbers: /proc/PID/pagemap shows them only to CAP_SYS_ADMIN
+ * (they help rowhammer-style attacks).  Asked of the caller, per request.
+ */
+bool gpt_may_see_pfn(void)
+{
+	return ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN);
 }
 
 int gpt_memlock_charge(struct mm_struct *mm, unsigned long nr)

@@ -19,6 +19,14 @@
 #include <linux/pagemap.h>
 #include "generated/gpt_conftest.h"
 
+/*
+ * 64-bit only: the uapi's addresses and handles are u64 and the module
+ * reads pages through the direct map where kmap_local_page() is missing.
+ */
+#ifndef CONFIG_64BIT
+#error "gup_pin_test supports 64-bit kernels only"
+#endif
+
 /* The probe answers, as 0 or 1.  Keep one line per conftest/NAME.c. */
 #ifndef GPT_HAVE_VMAS_ARG
 #define GPT_HAVE_VMAS_ARG 0
@@ -388,9 +396,11 @@ static inline int gpt_page_mapcount(struct page *page)
 
 /* The devmap PTE bit is gone in 6.17: nothing is devmap there. */
 #if GPT_HAVE_PMD_DEVMAP
+#define gpt_pte_devmap(pte)	pte_devmap(pte)
 #define gpt_pmd_devmap(pmd)	pmd_devmap(pmd)
 #define gpt_pud_devmap(pud)	pud_devmap(pud)
 #else
+#define gpt_pte_devmap(pte)	false
 #define gpt_pmd_devmap(pmd)	false
 #define gpt_pud_devmap(pud)	false
 #endif

@@ -96,21 +96,27 @@ void gpt_vmstat_read(struct gpt_vmstat *v);
 void gpt_vmstat_delta(const struct gpt_vmstat *from,
 		      const struct gpt_vmstat *to, struct gpt_vmstat_delta *d);
 void gpt_sample_page(struct page *page, struct gpt_page_sample *s);
-void gpt_sample_range(struct mm_struct *mm, unsigned long addr,
-		      unsigned long nr, struct gpt_page_sample *s);
+u8 gpt_page_kind(struct page *page, u64 *magic);
+int gpt_sample_range(struct mm_struct *mm, unsigned long addr,
+		     unsigned long nr, struct gpt_page_sample *s);
 
 /* May the caller, as it is now, look into and write to @mm? */
 bool gpt_may_access_mm(struct mm_struct *mm);
+bool gpt_may_see_pfn(void);
 
 int gpt_memlock_charge(struct mm_struct *mm, unsigned long nr);
 void gpt_memlock_uncharge(struct mm_struct *mm, unsigned long nr);
 
 int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr);
 void gpt_hold_unreserve(struct gpt_file *gf, unsigned long nr);
-int gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold);
+u64 gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold);
+u32 gpt_hold_dirty_refusal(const struct gpt_hold *hold, u64 first, u64 nr);
 struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle);
 void gpt_hold_release(struct gpt_hold *hold, bool dirty);
 void gpt_holds_release_all(struct gpt_file *gf);
+
+/* The errno that goes with a refusal's reason (uarg.c). */
+int gpt_reason_errno(u32 reason);
 
 /* Extensible structs (uarg.c). */
 int gpt_copy_req(void *dst, size_t ksize, size_t minsize,

@@ -16,11 +16,11 @@
 /* Count @nr more held pages against the file's budget, or -ENOSPC. */
 int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr)
 {
+	unsigned long max = READ_ONCE(gpt_max_held_pages);
 	int ret = 0;
 
 	mutex_lock(&gf->lock);
-	if (nr > gpt_max_held_pages ||
-	    gf->held_pages > gpt_max_held_pages - nr)
+	if (nr > max || gf->held_pages > max - nr)
 		ret = -ENOSPC;
 	else
 		gf->held_pages += nr;
@@ -35,15 +35,43 @@ void gpt_hold_unreserve(struct gpt_file *gf, unsigned long nr)
 	mutex_unlock(&gf->lock);
 }
 
-int gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold)
+/*
+ * Publish @hold in the file; returns its handle, or 0 if it could not be
+ * added.  Once published, another thread may release it at any time: the
+ * caller must not touch @hold again.
+ */
+u64 gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold)
 {
-	int ret;
+	u64 handle;
 
 	mutex_lock(&gf->lock);
-	hold->handle = ++gf->next_handle;
-	ret = xa_insert(&gf->holds, hold->handle, hold, GFP_KERNEL);
+	handle = ++gf->next_handle;
+	hold->handle = handle;
+	if (xa_insert(&gf->holds, handle, hold, GFP_KERNEL))
+		handle = 0;
 	mutex_unlock(&gf->lock);
-	return ret;
+	return handle;
+}
+
+/*
+ * Why pages [@first, @first + @nr) of @hold may not be dirtied, or 0: a
+ * hold pinned without FOLL_WRITE, or page cache held by FOLL_GET, whose
+ * buffers reclaim may have stripped (only FOLL_PIN keeps it away:
+ * folio_maybe_dma_pinned() in shrink_folio_list()), so that dirtying it
+ * WARNs in ext4_dirty_folio().  Caller holds the file's lock.
+ */
+u32 gpt_hold_dirty_refusal(const struct gpt_hold *hold, u64 first, u64 nr)
+{
+	u64 i, magic;
+
+	if (!(hold->flags & GPT_FLAG_WRITE))
+		return GPT_REASON_READ_ONLY_PIN;
+	if (hold->path->class & GPT_PC_PIN)
+		return GPT_REASON_NONE;
+	for (i = first; i < first + nr; i++)
+		if (gpt_page_kind(hold->pages[i], &magic) == GPT_KIND_FILE)
+			return GPT_REASON_GET_FILE_DIRTY;
+	return GPT_REASON_NONE;
 }
 
 /* Take the hold @handle out of the file; NULL if there is none. */
@@ -95,6 +123,7 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 	struct gpt_vmstat v0, v1;
 	struct gpt_hold *hold;
 	struct gpt_unpin req;
+	u32 reason = GPT_REASON_NONE;
 	bool dirty;
 	u64 t0;
 	int ret;
@@ -107,21 +136,24 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 		return -EINVAL;
 	if (ret)
 		return gpt_unpin_fail(&req, GPT_REASON_BAD_SIZE, ret);
-	if ((req.flags & ~GPT_UNPIN_ALL) || req.reserved0 || req.reserved1)
+	if ((req.flags & ~GPT_UNPIN_FLAGS_ALL) || req.reserved0 || req.reserved1)
 		return gpt_unpin_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 
-	/* Refuse before taking the hold out: a refused UNPIN changes nothing. */
+	/*
+	 * Refuse before taking the hold out: a refused UNPIN changes nothing.
+	 * Releasing is anyone's right; dirtying another mm's pages is a write.
+	 */
 	mutex_lock(&gf->lock);
 	hold = xa_load(&gf->holds, req.handle);
 	if (!hold)
-		ret = -ENOENT;
-	else if ((req.flags & GPT_UNPIN_DIRTY) && !(hold->flags & GPT_FLAG_WRITE))
-		ret = -EINVAL;
+		reason = GPT_REASON_NO_HANDLE;
+	else if ((req.flags & GPT_UNPIN_DIRTY) && !gpt_may_access_mm(hold->mm))
+		reason = GPT_REASON_PTRACE;
+	else if (req.flags & GPT_UNPIN_DIRTY)
+		reason = gpt_hold_dirty_refusal(hold, 0, hold->nr);
 	mutex_unlock(&gf->lock);
-	if (ret == -ENOENT)
-		return gpt_unpin_fail(&req, GPT_REASON_NO_HANDLE, ret);
-	if (ret)
-		return gpt_unpin_fail(&req, GPT_REASON_READ_ONLY_PIN, ret);
+	if (reason)
+		return gpt_unpin_fail(&req, reason, gpt_reason_errno(reason));
 
 	hold = gpt_hold_take(gf, req.handle);
 	if (!hold)	/* another thread released it meanwhile */

@@ -24,7 +24,7 @@ static void gpt_info_path(const struct gpt_path_desc *path,
 	strscpy(pi->name, path->name, sizeof(pi->name));
 	strscpy(pi->function, path->function, sizeof(pi->function));
 	pi->path = path->id;
-	pi->class = path->class;
+	pi->path_class = path->class;
 	pi->reason = gpt_path_unavailable(path);
 	for (bit = 0; bit < 64; bit++) {
 		u64 flag = 1ULL << bit;

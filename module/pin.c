@@ -38,6 +38,7 @@ struct gpt_pin_ctx {
 	struct gpt_keep *keep;
 	struct gpt_page_sample chunk[GPT_CHUNK];
 	int rec_err;			/* writing records failed */
+	bool show_pfn;			/* gpt_may_see_pfn() */
 };
 
 unsigned long gpt_pin_max_pages(void)
@@ -50,10 +51,10 @@ unsigned long gpt_pin_max_pages(void)
 static u32 gpt_pin_check(struct gpt_pin_ctx *c)
 {
 	const struct gpt_pin *req = &c->req;
-	unsigned long len, end, rec_end;
+	unsigned long len, end;
 	u32 reason;
 
-	if (req->reserved0 || (req->flags & ~GPT_FLAG_ALL))
+	if (req->flags & ~GPT_FLAG_ALL)
 		return GPT_REASON_BAD_ARGUMENT;
 	c->path = gpt_path_find(req->path);
 	if (!c->path)
@@ -68,18 +69,30 @@ static u32 gpt_pin_check(struct gpt_pin_ctx *c)
 	if (check_mul_overflow((unsigned long)req->nr_pages, PAGE_SIZE, &len) ||
 	    check_add_overflow((unsigned long)req->addr, len, &end))
 		return GPT_REASON_BAD_ARGUMENT;
-	if (gpt_array_check(&req->records, GPT_PAGE_RECORD_SIZE_VER3))
+	/* Records: three samples of sample_size bytes each, or none. */
+	if (gpt_array_check(&req->records, GPT_PAGE_RECORD_SIZE_VER3) ||
+	    (req->records.ptr ? req->sample_size < GPT_PAGE_SAMPLE_SIZE_VER3 ||
+	     req->sample_size % 8 ||
+	     req->records.elem_size / 3 < req->sample_size : req->sample_size))
 		return GPT_REASON_BAD_ARGUMENT;
-	/* Writing records into the range would change what is measured. */
-	rec_end = req->records.ptr + (u64)req->records.count *
-				     req->records.elem_size;
-	if (!req->pid && req->records.ptr && req->records.ptr < end &&
-	    rec_end > req->addr)
-		return GPT_REASON_RECORDS_OVERLAP;
 	reason = gpt_path_unavailable(c->path);
 	if (reason)
 		return reason;
 	return gpt_path_refusal(c->path, req->flags);
+}
+
+/*
+ * Writing records into the pages measured would change them: the records'
+ * pages may not meet the range, in the caller's own mm.
+ */
+static bool gpt_records_overlap(const struct gpt_pin_ctx *c)
+{
+	const struct gpt_array *a = &c->req.records;
+	u64 start = round_down(a->ptr, PAGE_SIZE);
+	u64 end = round_up(a->ptr + (u64)a->count * a->elem_size, PAGE_SIZE);
+
+	return c->mm == current->mm && a->ptr && start <
+	       c->req.addr + c->req.nr_pages * PAGE_SIZE && end > c->req.addr;
 }
 
 /*
@@ -185,28 +198,42 @@ static int gpt_records_clear(struct gpt_pin_ctx *c)
 	return 0;
 }
 
-/* Write @s as part @part (0 before, 1 pinned, 2 after) of record @i. */
+/*
+ * Write @s as part @part (0 before, 1 pinned, 2 after) of record @i: at
+ * @part sample_size bytes in, no more than sample_size bytes (the rest of
+ * a bigger sample is left as cleared).
+ */
 static void gpt_record(struct gpt_pin_ctx *c, u64 i, unsigned int part,
 		       const struct gpt_page_sample *s)
 {
 	const struct gpt_array *a = &c->req.records;
+	size_t n = min_t(size_t, c->req.sample_size, sizeof(*s));
+	struct gpt_page_sample out = *s;
 	void __user *rec;
 
 	if (c->rec_err || i >= c->res.nr_records)
 		return;
+	if (!c->show_pfn)
+		out.pfn = 0;
 	rec = u64_to_user_ptr(a->ptr) + i * a->elem_size;
-	if (copy_to_user(rec + part * sizeof(*s), s, sizeof(*s)))
+	if (copy_to_user(rec + part * c->req.sample_size, &out, n))
 		c->rec_err = -EFAULT;
 }
 
-/* "before" (@after false) or "after" of every page, from the page tables. */
-static void gpt_sample_mapped(struct gpt_pin_ctx *c, bool after)
+/*
+ * "before" (@after false) or "after" of every page, from the page tables;
+ * -EINTR if a fatal signal came while waiting for the mmap lock.
+ */
+static int gpt_sample_mapped(struct gpt_pin_ctx *c, bool after)
 {
 	u64 i, j, n;
 
 	for (i = 0; i < c->req.nr_pages; i += n) {
 		n = min_t(u64, GPT_CHUNK, c->req.nr_pages - i);
-		gpt_sample_range(c->mm, c->req.addr + i * PAGE_SIZE, n, c->chunk);
+		cond_resched();
+		if (gpt_sample_range(c->mm, c->req.addr + i * PAGE_SIZE, n,
+				     c->chunk))
+			return -EINTR;
 		for (j = 0; j < n; j++) {
 			const struct gpt_page_sample *s = &c->chunk[j];
 			struct gpt_keep *k = &c->keep[i + j];
@@ -225,6 +252,7 @@ static void gpt_sample_mapped(struct gpt_pin_ctx *c, bool after)
 				c->res.first_changed = i + j;
 		}
 	}
+	return 0;
 }
 
 /* "pinned": the pages GUP returned, while the pins are held. */
@@ -236,6 +264,8 @@ static void gpt_sample_pinned(struct gpt_pin_ctx *c)
 	for (i = 0; i < c->res.pinned; i++) {
 		gpt_sample_page(c->pages[i], &s);
 		gpt_record(c, i, 1, &s);
+		if (!(i % GPT_CHUNK))
+			cond_resched();
 	}
 }
 
@@ -283,8 +313,8 @@ static void gpt_pin_loop(struct gpt_pin_ctx *c)
 /* Keep the pinned pages under a new handle in @gf. */
 static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin_ctx *c)
 {
-	struct gpt_hold *hold = kzalloc(sizeof(*hold), GFP_KERNEL);
-	int ret;
+	struct gpt_hold *hold = kzalloc(sizeof(*hold), GFP_KERNEL_ACCOUNT);
+	u64 handle;
 
 	if (!hold)
 		return -ENOMEM;
@@ -302,15 +332,16 @@ static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin_ctx *c)
 	};
 	mmgrab(hold->mm);
 	mmgrab(hold->charge_mm);
-	ret = gpt_hold_add(gf, hold);
-	if (ret) {
+	handle = gpt_hold_add(gf, hold);
+	if (!handle) {
 		mmdrop(hold->charge_mm);
 		mmdrop(hold->mm);
 		kfree(hold);
-		return ret;
+		return -ENOMEM;
 	}
-	c->res.handle = hold->handle;
-	c->res.memlock_charged = hold->charged;
+	/* Published: another thread may release it already. */
+	c->res.handle = handle;
+	c->res.memlock_charged = c->res.pinned;
 	c->pages = NULL;	/* the hold owns them now */
 	return 0;
 }
@@ -326,10 +357,12 @@ static int gpt_pin_run(struct gpt_file *gf, struct gpt_pin_ctx *c)
 
 	res->error_index = c->req.nr_pages;
 	res->first_changed = c->req.nr_pages;
+	c->show_pfn = gpt_may_see_pfn();
 	ret = gpt_records_clear(c);
+	if (!ret)
+		ret = gpt_sample_mapped(c, false);
 	if (ret)
 		return ret;
-	gpt_sample_mapped(c, false);
 	gpt_vmstat_read(&v0);
 	gpt_pin_loop(c);
 	gpt_vmstat_read(&v1);
@@ -350,7 +383,8 @@ static int gpt_pin_run(struct gpt_file *gf, struct gpt_pin_ctx *c)
 	res->released = res->pinned;
 	gpt_vmstat_read(&v2);
 	gpt_vmstat_delta(&v0, &v2, &res->sys_vmstat_after);
-	gpt_sample_mapped(c, true);
+	if (!ret)
+		ret = gpt_sample_mapped(c, true);
 	return ret ? ret : c->rec_err;
 }
 
@@ -393,6 +427,10 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		ret = gpt_pin_fail(&c->req, reason, ret);
 		goto out;
 	}
+	if (gpt_records_overlap(c)) {
+		ret = gpt_pin_fail(&c->req, GPT_REASON_RECORDS_OVERLAP, -EINVAL);
+		goto put_mm;
+	}
 	nr = c->req.nr_pages;
 	if ((c->req.flags & GPT_FLAG_HOLD) && gpt_hold_reserve(gf, nr)) {
 		ret = gpt_pin_fail(&c->req, GPT_REASON_HOLD_LIMIT, -ENOSPC);
@@ -403,8 +441,8 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		ret = gpt_pin_fail(&c->req, GPT_REASON_MEMLOCK, -ENOMEM);
 		goto unreserve;
 	}
-	c->pages = kvmalloc_array(nr, sizeof(*c->pages), GFP_KERNEL);
-	c->keep = kvmalloc_array(nr, sizeof(*c->keep), GFP_KERNEL);
+	c->pages = kvmalloc_array(nr, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
+	c->keep = kvmalloc_array(nr, sizeof(*c->keep), GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (c->pages && c->keep)
 		ret = gpt_pin_run(gf, c);
@@ -418,7 +456,7 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 			/* Nobody could learn the handle: no orphan hold. */
 			hold = gpt_hold_take(gf, c->res.handle);
 			if (hold)
-				gpt_hold_release(hold, false);
+				gpt_hold_release(hold, hold->written);
 		}
 	} else if (!ret) {
 		ret = gpt_result_put(c->req.result, c->req.result_size,

@@ -28,6 +28,7 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 	struct gpt_query req;
 	u64 i, n = 0;
 	u32 reason = GPT_REASON_NONE;
+	bool show_pfn;
 	int ret;
 
 	ret = gpt_copy_req(&req, sizeof(req), GPT_QUERY_SIZE_VER3, uarg);
@@ -49,10 +50,8 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 	hold = xa_load(&gf->holds, req.handle);
 	if (!hold) {
 		reason = GPT_REASON_NO_HANDLE;
-		ret = -ENOENT;
 	} else if (!gpt_may_access_mm(hold->mm)) {
 		reason = GPT_REASON_PTRACE;
-		ret = -EPERM;
 	} else {
 		res.nr_pages = hold->nr;
 		res.addr = hold->addr;
@@ -71,11 +70,15 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 	}
 	mutex_unlock(&gf->lock);
 
-	for (i = 0; !ret && i < n; i++)
+	show_pfn = gpt_may_see_pfn();
+	for (i = 0; !ret && i < n; i++) {
+		if (!show_pfn)
+			snap[i].pfn = 0;
 		ret = gpt_array_put(&req.records, i, &snap[i], sizeof(snap[i]));
+	}
 	kfree(snap);
 	if (reason)
-		return gpt_query_fail(&req, reason, ret);
+		return gpt_query_fail(&req, reason, gpt_reason_errno(reason));
 	if (ret)
 		return ret;
 	res.nr_records = n;
@@ -119,20 +122,16 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 
 	mutex_lock(&gf->lock);
 	hold = xa_load(&gf->holds, req.handle);
-	if (!hold) {
+	if (!hold)
 		reason = GPT_REASON_NO_HANDLE;
-		ret = -ENOENT;
-	} else if (!gpt_may_access_mm(hold->mm)) {
+	else if (!gpt_may_access_mm(hold->mm))
 		reason = GPT_REASON_PTRACE;
-		ret = -EPERM;
-	} else if (req.index >= hold->nr) {
+	else if (req.index >= hold->nr)
 		reason = GPT_REASON_BAD_ARGUMENT;
-		ret = -EINVAL;
-	} else if (write && !(hold->flags & GPT_FLAG_WRITE)) {
-		/* Writing through a read-only pin is not what a device may do. */
-		reason = GPT_REASON_READ_ONLY_PIN;
-		ret = -EINVAL;
-	} else {
+	/* Not what a device may do: the release could not dirty it. */
+	else if (write)
+		reason = gpt_hold_dirty_refusal(hold, req.index, 1);
+	if (!reason) {
 		page = hold->pages[req.index];
 		kaddr = gpt_kmap(page);
 		if (write)
@@ -148,12 +147,12 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 	}
 	mutex_unlock(&gf->lock);
 
-	if (!ret && !write &&
+	if (!reason && !write &&
 	    copy_to_user(u64_to_user_ptr(req.buf), buf, req.len))
 		ret = -EFAULT;
 	kfree(buf);
 	if (reason)
-		return gpt_rw_fail(&req, reason, ret);
+		return gpt_rw_fail(&req, reason, gpt_reason_errno(reason));
 	if (ret)
 		return ret;
 	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));

@@ -115,7 +115,7 @@ static u64 gpt_folio_fs_magic(struct folio *folio)
 	return magic;
 }
 
-static u8 gpt_page_kind(struct page *page, u64 *magic)
+u8 gpt_page_kind(struct page *page, u64 *magic)
 {
 	struct folio *folio = page_folio(page);
 
@@ -160,6 +160,8 @@ void gpt_sample_page(struct page *page, struct gpt_page_sample *s)
 	s->zone = gpt_zone(page);
 	s->nid = page_to_nid(page);
 	s->mapcount = gpt_page_mapcount(page);
+	if (!GPT_HAVE_PAGE_MAPCOUNT)
+		s->flags |= GPT_PAGE_FOLIO_MAPCOUNT;
 	s->kind = gpt_page_kind(page, &s->fs_magic);
 	if (folio_test_large(folio)) {
 		s->flags |= GPT_PAGE_LARGE;
@@ -183,14 +185,33 @@ void gpt_sample_page(struct page *page, struct gpt_page_sample *s)
 		s->flags |= GPT_PAGE_LONGTERM_PINNABLE;
 }
 
-/* Sample page @pfn of a huge leaf; false if there is no struct page. */
-static bool gpt_sample_pfn(unsigned long pfn, struct gpt_page_sample *s)
+/*
+ * The page behind a pfn a page table maps, if it is one GUP could return:
+ * online memory, or ZONE_DEVICE memory behind a devmap entry; never a
+ * slab or typed page (a driver's PFN map can point anywhere, and their
+ * ->mapping is no address_space).  As kpagecount_read() looks at pages.
+ */
+static struct page *gpt_mapped_page(unsigned long pfn, bool devmap)
 {
-	if (!pfn_valid(pfn))
-		return false;
-	gpt_sample_page(pfn_to_page(pfn), s);
+	struct page *page = pfn_to_online_page(pfn);
+
+	if (!page && devmap && pfn_valid(pfn))
+		page = pfn_to_page(pfn);
+	if (!page || PageSlab(page) || page_has_type(page))
+		return NULL;
+	return page;
+}
+
+/* Sample page @pfn of a huge leaf, if it is a page to sample. */
+static void gpt_sample_leaf(unsigned long pfn, bool devmap,
+			    struct gpt_page_sample *s)
+{
+	struct page *page = gpt_mapped_page(pfn, devmap);
+
+	if (!page)
+		return;
+	gpt_sample_page(page, s);
 	s->flags |= GPT_PAGE_HUGE_MAPPED;
-	return true;
 }
 
 /*
@@ -209,7 +230,6 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 	pmd_t *pmd;
 	pud_t pudv;
 	pmd_t pmdv;
-	int ret = 0;
 
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
 		return -ENOENT;
@@ -224,8 +244,9 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 		spin_lock(&mm->page_table_lock);
 		pudv = READ_ONCE(*pud);
 		if (pud_present(pudv) && pud_leaf(pudv))
-			gpt_sample_pfn(pud_pfn(pudv) +
-				       ((addr & ~PUD_MASK) >> PAGE_SHIFT), s);
+			gpt_sample_leaf(pud_pfn(pudv) +
+					((addr & ~PUD_MASK) >> PAGE_SHIFT),
+					gpt_pud_devmap(pudv), s);
 		spin_unlock(&mm->page_table_lock);
 		return 1;
 	}
@@ -237,16 +258,18 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 		return -ENOENT;
 	if (!pmd_trans_huge(pmdv) && !gpt_pmd_devmap(pmdv) && !pmd_leaf(pmdv))
 		return 0;
+	/*
+	 * Looked like a leaf: whatever it is under the lock (zapped, being
+	 * migrated), it is not a page table that follow_pte() may walk now.
+	 */
 	ptl = pmd_lock(mm, pmd);
 	pmdv = READ_ONCE(*pmd);
 	if (pmd_present(pmdv) &&
-	    (pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv))) {
-		gpt_sample_pfn(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
-			       s);
-		ret = 1;
-	}
+	    (pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv)))
+		gpt_sample_leaf(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
+				gpt_pmd_devmap(pmdv), s);
 	spin_unlock(ptl);
-	return ret;
+	return 1;
 }
 
 /* The page a PTE maps, under the PTE lock (follow_pte()). */
@@ -255,6 +278,7 @@ static int gpt_sample_pte(struct vm_area_struct *vma, unsigned long addr,
 {
 	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
 	pte_t *ptep;
+	struct page *page = NULL;
 	pte_t pte;
 	int ret;
 
@@ -263,8 +287,15 @@ static int gpt_sample_pte(struct vm_area_struct *vma, unsigned long addr,
 		return ret;
 	__acquire(ptl);	/* for sparse: follow_pte() returned it locked */
 	pte = ptep_get(ptep);
-	if (pte_present(pte) && pfn_valid(pte_pfn(pte)))
-		gpt_sample_page(pfn_to_page(pte_pfn(pte)), s);
+	/*
+	 * As vm_normal_page() sees it: special PTEs have no page to look at,
+	 * except the zero page and devmap (fsdax) pages, which are ours.
+	 */
+	if (pte_present(pte) &&
+	    (!pte_special(pte) || is_zero_pfn(pte_pfn(pte)) || gpt_pte_devmap(pte)))
+		page = gpt_mapped_page(pte_pfn(pte), gpt_pte_devmap(pte));
+	if (page)
+		gpt_sample_page(page, s);
 	pte_unmap_unlock(ptep, ptl);
 	return 0;
 }
@@ -282,7 +313,9 @@ static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 	struct page *page;
 
 	memset(s, 0, sizeof(*s));
-	if (!vma || gpt_sample_huge(mm, addr, s))
+	/* Raw PFN maps have no pages GUP would take: nothing to sample. */
+	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
+	    gpt_sample_huge(mm, addr, s))
 		return;
 	if (gpt_sample_pte(vma, addr, s) != -EOPNOTSUPP)
 		return;
@@ -295,15 +328,16 @@ static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 }
 
 /* Sample @nr pages from @addr into @s[], under one mmap_read_lock(). */
-void gpt_sample_range(struct mm_struct *mm, unsigned long addr,
-		      unsigned long nr, struct gpt_page_sample *s)
+int gpt_sample_range(struct mm_struct *mm, unsigned long addr,
+		     unsigned long nr, struct gpt_page_sample *s)
 {
 	unsigned long i;
 
 	memset(s, 0, nr * sizeof(*s));
 	if (mmap_read_lock_killable(mm))
-		return;
+		return -EINTR;
 	for (i = 0; i < nr; i++)
 		gpt_sample_locked(mm, addr + i * PAGE_SIZE, &s[i]);
 	mmap_read_unlock(mm);
+	return 0;
 }

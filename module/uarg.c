@@ -33,6 +33,24 @@ int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
 	return ret;
 }
 
+int gpt_reason_errno(u32 reason)
+{
+	switch (reason) {
+	case GPT_REASON_NO_HANDLE:
+		return -ENOENT;
+	case GPT_REASON_PTRACE:
+		return -EPERM;
+	case GPT_REASON_NO_PROCESS:
+		return -ESRCH;
+	case GPT_REASON_HOLD_LIMIT:
+		return -ENOSPC;
+	case GPT_REASON_MEMLOCK:
+		return -ENOMEM;
+	default:
+		return -EINVAL;
+	}
+}
+
 /* Room for a result: at least @minsize bytes. */
 int gpt_result_check(u64 uptr, u32 usize, size_t minsize)
 {

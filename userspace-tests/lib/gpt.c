@@ -68,6 +68,7 @@ int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
 	req->records = rec ? (struct gpt_array){ (uintptr_t)rec, nrec,
 						 sizeof(*rec) } :
 			     (struct gpt_array){ 0 };
+	req->sample_size = rec ? sizeof(rec->before) : 0;
 	return ioctl(fd, GPT_IOC_PIN, req) ? -errno : 0;
 }
 
@@ -260,6 +261,8 @@ static const struct {
 		"the records buffer lies inside the range to pin" },
 	[GPT_REASON_TOO_BIG] = { "too-big",
 		"more pages than max_pages (or the module's hard limit)" },
+	[GPT_REASON_GET_FILE_DIRTY] = { "get-file-dirty",
+		"dirtying page cache held by FOLL_GET: reclaim may have stripped its buffers (use a pin_* path)" },
 };
 
 const char *gpt_reason_name(uint32_t reason)
@@ -305,7 +308,7 @@ void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len)
 		[3] = "large", [4] = "devmap", [5] = "lru", [6] = "active",
 		[7] = "referenced", [8] = "dirty", [9] = "longterm-pinnable",
 		[10] = "anon-exclusive", [11] = "huge-mapped",
-		[12] = "sample-touched",
+		[12] = "sample-touched", [13] = "folio-mapcount",
 	};
 
 	buf[0] = '\0';

@@ -150,6 +150,10 @@ enum gpt_mem_kind {
 	GPT_MEM_PARTIAL,	/* private anonymous, written; the second
 				 * half of the range unmapped
 				 */
+	GPT_MEM_PFNMAP,		/* /dev/mem at 0xa0000 (legacy VGA, at
+				 * most 16 pages), PTEs made by mmap():
+				 * VM_IO|VM_PFNMAP, no page GUP may take
+				 */
 	GPT_MEM_END
 };
 

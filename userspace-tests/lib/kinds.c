@@ -39,6 +39,7 @@ static const char *const kind_names[GPT_MEM_END] = {
 	[GPT_MEM_UNFAULTED] = "unfaulted",
 	[GPT_MEM_UNMAPPED] = "unmapped",
 	[GPT_MEM_PARTIAL] = "partial",
+	[GPT_MEM_PFNMAP] = "pfnmap",
 };
 
 const char *gpt_kind_name(enum gpt_mem_kind kind)
@@ -215,6 +216,20 @@ int gpt_kind_map(enum gpt_mem_kind kind, const struct gpt_dirs *dirs,
 			mem->base_len = len / 2;
 		}
 		return ret;
+	case GPT_MEM_PFNMAP:
+		if (len > 16 * 4096)
+			return -EINVAL;
+		ret = open("/dev/mem", O_RDWR | O_CLOEXEC);
+		if (ret < 0)
+			return -errno;
+		mem->addr = mem->base = mmap(NULL, len, rw, MAP_SHARED, ret, 0xa0000);
+		close(ret);
+		if (mem->addr == MAP_FAILED) {
+			mem->addr = mem->base = NULL;
+			return -errno;
+		}
+		mem->len = mem->base_len = len;
+		return 0;
 	case GPT_MEM_END:
 		break;
 	}

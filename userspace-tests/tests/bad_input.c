@@ -13,7 +13,9 @@
 #include "suite.h"
 
 enum spoil {
-	SPOIL_RESERVED0,
+	SPOIL_SAMPLE_NO_RECORDS,	/* sample_size without records */
+	SPOIL_SAMPLE_SMALL,	/* sample_size below version 3's */
+	SPOIL_RECORD_SHORT,	/* records too short for three samples */
 	SPOIL_PATH_ZERO,
 	SPOIL_PATH_END,
 	SPOIL_PATH_HUGE,
@@ -49,7 +51,9 @@ static const struct {
 	int want;		/* errno */
 	uint32_t reason;
 } cases[] = {
-	{ SPOIL_RESERVED0, "reserved0 = 1", EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ SPOIL_SAMPLE_NO_RECORDS, "sample_size 48 without records", EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ SPOIL_SAMPLE_SMALL, "sample_size 40", EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ SPOIL_RECORD_SHORT, "sample_size 64 in records of 144 bytes", EINVAL, GPT_REASON_BAD_ARGUMENT },
 	{ SPOIL_PATH_ZERO, "path 0", EINVAL, GPT_REASON_BAD_ARGUMENT },
 	{ SPOIL_PATH_END, "path GPT_PATH_END", EINVAL, GPT_REASON_BAD_ARGUMENT },
 	{ SPOIL_PATH_HUGE, "path 0xffffffff", EINVAL, GPT_REASON_BAD_ARGUMENT },
@@ -97,8 +101,11 @@ static int send_spoiled(const struct suite *s, enum spoil spoil,
 	req->result = (uintptr_t)res;
 	req->result_size = sizeof(*res);
 	req->records = (struct gpt_array){ (uintptr_t)rec, 1, sizeof(*rec) };
+	req->sample_size = sizeof(rec->before);
 	switch (spoil) {
-	case SPOIL_RESERVED0: req->reserved0 = 1; break;
+	case SPOIL_SAMPLE_NO_RECORDS: req->records = (struct gpt_array){ 0 }; break;
+	case SPOIL_SAMPLE_SMALL: req->sample_size = 40; break;
+	case SPOIL_RECORD_SHORT: req->sample_size = 64; break;
 	case SPOIL_PATH_ZERO: req->path = 0; break;
 	case SPOIL_PATH_END: req->path = GPT_PATH_END; break;
 	case SPOIL_PATH_HUGE: req->path = 0xffffffffu; break;

@@ -168,8 +168,64 @@ out:
 	tap_end(&t, "dirty: UNPIN DIRTY and WRITE of a read-only hold -> EINVAL (read-only-pin), the hold stays, no page (ext4, zero page) dirtied");
 }
 
+/*
+ * Page cache held by FOLL_GET may not be dirtied: reclaim strips a clean
+ * folio's buffers despite the reference (only folio_maybe_dma_pinned()
+ * stops it, shrink_folio_list()), and dirtying it then WARNs in
+ * ext4_dirty_folio().  Anonymous memory held the same way may.
+ */
+static void test_get_file_refused(struct suite *s)
+{
+	struct gpt_pin req = { .nr_pages = NPAGES, .path = GPT_PATH_GUP,
+			       .flags = GPT_FLAG_WRITE | GPT_FLAG_HOLD };
+	struct gpt_unpin_result u;
+	struct gpt_rw_result rw;
+	struct gpt_pin_result res;
+	struct gpt_mem anon;
+	struct tap_point t;
+	char *map = NULL, path[512];
+	int fd = -1, err;
+
+	tap_begin(&t);
+	err = clean_ext4(s, "gpt-get", &fd, &map);
+	if (!tap_check(&t, !err, "ext4 file: %s", gpt_errno_name(-err)))
+		goto out;
+	req.addr = (uintptr_t)map;
+	tap_check_eq(&t, "get_user_pages W+HOLD of ext4 page cache", 0,
+		     gpt_pin(s->fd, &req, &res, NULL, 0));
+	tap_check_eq(&t, "WRITE through it", -EINVAL,
+		     gpt_rw(s->fd, res.handle, 0, 0, "x", 1, true, &rw));
+	tap_check_eq(&t, "its reason", GPT_REASON_GET_FILE_DIRTY, rw.reason);
+	tap_check_eq(&t, "UNPIN DIRTY", -EINVAL,
+		     gpt_unpin(s->fd, res.handle, GPT_UNPIN_DIRTY, &u));
+	tap_check_eq(&t, "its reason", GPT_REASON_GET_FILE_DIRTY, u.reason);
+	tap_check_eq(&t, "UNPIN", 0, gpt_unpin(s->fd, res.handle, 0, &u));
+	munmap(map, NPAGES * 4096);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/gpt-get", s->dirs.ext4);
+	unlink(path);
+
+	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &anon);
+	req = (struct gpt_pin){ .addr = (uintptr_t)anon.addr, .nr_pages = 1,
+				.path = GPT_PATH_GUP,
+				.flags = GPT_FLAG_WRITE | GPT_FLAG_HOLD };
+	tap_check_eq(&t, "get_user_pages W+HOLD of anonymous memory", 0,
+		     gpt_pin(s->fd, &req, &res, NULL, 0));
+	tap_check_eq(&t, "WRITE through it", 0,
+		     gpt_rw(s->fd, res.handle, 0, 0, "gup", 4, true, &rw));
+	tap_check(&t, !strcmp(anon.addr, "gup"), "the process sees \"%s\"",
+		  (char *)anon.addr);
+	tap_check_eq(&t, "UNPIN DIRTY", 0,
+		     gpt_unpin(s->fd, res.handle, GPT_UNPIN_DIRTY, &u));
+	tap_check_eq(&t, "dirtied", 1, (int64_t)u.dirtied);
+	gpt_mem_unmap(&anon);
+out:
+	tap_end(&t, "dirty: WRITE and UNPIN DIRTY of ext4 page cache held by get_user_pages -> EINVAL (get-file-dirty); of anonymous memory they work");
+}
+
 void test_dirty(struct suite *s)
 {
 	test_written_survives(s);
 	test_read_only_refused(s);
+	test_get_file_refused(s);
 }

@@ -210,6 +210,10 @@ static void check_kpage(struct tap_point *t, const char *when, size_t i,
 		  i, when, s->flags & bits, kbits);
 }
 
+/*
+ * Where the module finds no page, the kernel's own walkers find none
+ * either: a PFN map (VM_IO | VM_PFNMAP) is a hole to /proc/PID/pagemap too.
+ */
 static void check_views(struct tap_point *t, const struct gpt_cell_result *r,
 			size_t n)
 {

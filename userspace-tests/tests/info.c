@@ -112,7 +112,7 @@ static void test_info_paths(const struct suite *s)
 			/* HOLD goes with every path */
 			tap_check_eq(&t, "flags", paths[i].flags | GPT_FLAG_HOLD,
 				     (int64_t)p->flags);
-			tap_check_eq(&t, "class", paths[i].class, p->class);
+			tap_check_eq(&t, "path_class", paths[i].class, p->path_class);
 			tap_check_eq(&t, "longterm refusal reason",
 				     paths[i].longterm_reason,
 				     gpt_path_refuses(&s->info, p->path, L));

@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 	test_dirty(&s);
 	test_privilege(&s);
 	test_concurrent(&s);
+	test_bounds(&s);
 	gpt_modinfo_free(&s.info);
 	return tap_finish();
 }

@@ -80,6 +80,15 @@ static const struct pin_case cases[] = {
 	{ GPT_MEM_UNMAPPED, GPT_PATH_GUP_REMOTE, W, 0, { .outcome = REFUSED, .err = EFAULT, .reason = GPT_REASON_NO_VMA } },
 	{ GPT_MEM_UNMAPPED, GPT_PATH_PIN_FAST_ONLY, 0, 0, { .outcome = NOTHING, .reason = GPT_REASON_SHORT } },
 
+	/* A PFN map: no struct page for GUP, none for the sampler either. */
+	{ GPT_MEM_PFNMAP, GPT_PATH_PIN, 0, 0, { .outcome = REFUSED, .err = EFAULT,
+	  .reason = GPT_REASON_VM_IO_PFNMAP, .why = "check_vma_flags(): VM_IO | VM_PFNMAP" } },
+	{ GPT_MEM_PFNMAP, GPT_PATH_PIN_FAST, W, 0, { .outcome = REFUSED, .err = EFAULT,
+	  .reason = GPT_REASON_VM_IO_PFNMAP, .why =
+	  "GUP-fast leaves special PTEs to the slow path, which refuses the VMA" } },
+	{ GPT_MEM_PFNMAP, GPT_PATH_GUP_FAST_ONLY, 0, 0, { .outcome = NOTHING,
+	  .reason = GPT_REASON_SHORT, .why = "pte_special(): GUP-fast takes no page" } },
+
 	/*
 	 * Half the range unmapped: GUP returns the mapped half, short; asked
 	 * again from there, as drivers do, it gives the errno.

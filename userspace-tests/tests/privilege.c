@@ -34,6 +34,8 @@ enum step {
 	STEP_READ_HOLD,		/* READ of root's hold on the victim */
 	STEP_WRITE_HOLD,	/* WRITE of it */
 	STEP_QUERY_HOLD,	/* QUERY of it */
+	STEP_DIRTY_HOLD,	/* UNPIN DIRTY of it */
+	STEP_PFN_HIDDEN,	/* its own PIN's records: pfn 0 */
 	STEP_HOLD_OWN,		/* HOLD of its own page */
 	STEP_WRITE_OWN,		/* WRITE through that hold */
 	STEP_END
@@ -58,6 +60,9 @@ static const struct {
 			     GPT_REASON_PTRACE },
 	[STEP_WRITE_HOLD] = { "WRITE through it", EPERM, GPT_REASON_PTRACE },
 	[STEP_QUERY_HOLD] = { "QUERY of it", EPERM, GPT_REASON_PTRACE },
+	[STEP_DIRTY_HOLD] = { "UNPIN DIRTY of it", EPERM, GPT_REASON_PTRACE },
+	[STEP_PFN_HIDDEN] = { "its own PIN's records show no pfn (no CAP_SYS_ADMIN, as pagemap)",
+			      0, 0 },
 	[STEP_HOLD_OWN] = { "HOLD of its own page", 0, 0 },
 	[STEP_WRITE_OWN] = { "WRITE through its own hold", 0, 0 },
 };
@@ -83,6 +88,8 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 	struct gpt_pin req = { .addr = victim->addr, .nr_pages = 1,
 			       .pid = victim->pid };
 	struct gpt_query_result q;
+	struct gpt_unpin_result un;
+	struct gpt_page_record rec;
 	struct gpt_pin_result res;
 	struct gpt_rw_result rw;
 	struct gpt_mem own;
@@ -117,9 +124,18 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 	record(o, STEP_WRITE_HOLD, err, rw.reason);
 	err = -gpt_query(fd, root_hold, 0, NULL, 0, &q);
 	record(o, STEP_QUERY_HOLD, err, q.reason);
+	err = -gpt_unpin(fd, root_hold, GPT_UNPIN_DIRTY, &un);
+	record(o, STEP_DIRTY_HOLD, err, un.reason);
+
+	req = (struct gpt_pin){ .addr = (uintptr_t)own.addr, .nr_pages = 1,
+				.path = GPT_PATH_PIN_FAST };
+	err = -gpt_pin(fd, &req, &res, &rec, 1);
+	record(o, STEP_PFN_HIDDEN, err ? err : !(rec.before.flags & GPT_PAGE_PRESENT) ||
+	       rec.before.pfn || rec.pinned.pfn || rec.after.pfn, res.reason);
 
 	req.path = GPT_PATH_PIN;
 	req.pid = 0;
+	req.addr = (uintptr_t)own.addr;
 	req.flags = GPT_FLAG_WRITE | GPT_FLAG_HOLD;
 	err = -gpt_pin(fd, &req, &res, NULL, 0);
 	record(o, STEP_HOLD_OWN, err, res.reason);

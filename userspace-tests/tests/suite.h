@@ -33,5 +33,6 @@ void test_bad_requests(struct suite *s);
 void test_dirty(struct suite *s);
 void test_privilege(struct suite *s);
 void test_concurrent(struct suite *s);
+void test_bounds(struct suite *s);
 
 #endif /* GPT_SUITE_H */
