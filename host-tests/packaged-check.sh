@@ -27,14 +27,7 @@ export DEBIAN_FRONTEND=noninteractive
 # What runs here (make, DKMS, apt) starts as from a shell, not inside make check.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
-n=0
-point() {	# point OK|FAIL description...
-	n=$((n + 1))
-	verdict=$1
-	shift
-	if [ "$verdict" = OK ]; then echo "ok $n - $*"; else echo "not ok $n - $*"; fi
-}
-ok_if() { if "$@"; then echo OK; else echo FAIL; fi; }
+. "$top/scripts/tap.sh"
 # run LOG CMD...: CMD's output goes to LOG; its exit status is returned.
 run() {
 	log=$host/$1

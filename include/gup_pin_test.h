@@ -7,20 +7,20 @@
  * translates them for the kernel it runs on.  docs/uapi.md tells the story.
  *
  * Extensible structs (version 3), as openat2() and clone3() do it:
- *  - every request starts with __u32 size, the bytes of the struct the
- *    caller knows (sizeof at its build).  Smaller than the first version's
+ *  - every request starts with struct gpt_head, whose size is the bytes of
+ *    the struct the caller knows (sizeof at its build).  Smaller than the first version's
  *    size: EINVAL.  Larger than the module's: the bytes it does not know
  *    must be zero (E2BIG otherwise), so a new field means "as before" when
  *    zero.  The ioctl numbers carry no size (VFIO's argsz convention).
- *  - a request names where its result goes: result (a user pointer) and
+ *  - the head names where the result goes: result (a user pointer) and
  *    result_size.  The module writes min(result_size, its own size) bytes,
  *    zeroes the rest up to result_size, and puts the bytes it wrote in the
  *    result's size field.  Every result starts with size and reason.
  *  - arrays (per-page records, paths, refusals) go through struct
  *    gpt_array: a pointer, room for count elements of elem_size bytes
  *    each; elements grow the same way as results.
- *  - fixed-width fields, explicit padding, 8-byte aligned sizes; reserved
- *    fields and flags must be zero (EINVAL), and come back zero.
+ *  - fixed-width fields, no padding, 8-byte aligned sizes; unknown flags
+ *    must be zero (EINVAL).
  *
  * Errors: the ioctl's errno says whether the module accepted the request
  * (EINVAL, E2BIG, EPERM, ENOMEM, ENOSPC, ENOENT, ESRCH, EFAULT, ENOTTY);
@@ -128,6 +128,16 @@ enum gpt_reason_how {
 				 * VMA afterwards with the running kernel's
 				 * rules: a best guess
 				 */
+};
+
+/*
+ * How every request begins: its own size, and where its result goes.
+ * Every result begins with __u32 size and __u32 reason.
+ */
+struct gpt_head {
+	__u32 size;		/* sizeof the request, as the caller knows it */
+	__u32 result_size;	/* room at result */
+	__aligned_u64 result;	/* user pointer to the command's result */
 };
 
 /* A window of user memory for an array of elements. */
@@ -238,18 +248,15 @@ struct gpt_vmstat_delta {
  * need the right to ptrace it (see docs/uapi.md).
  */
 struct gpt_pin {
-	__u32 size;		/* sizeof(struct gpt_pin) */
+	struct gpt_head head;	/* result: struct gpt_pin_result */
 	__u32 path;		/* enum gpt_path */
-	__aligned_u64 flags;		/* GPT_FLAG_* */
-	__aligned_u64 addr;		/* page aligned */
-	__aligned_u64 nr_pages;		/* > 0, <= gpt_info.max_pages */
+	/* sizeof(struct gpt_page_sample): the stride of a record's samples */
+	__u32 sample_size;
+	__aligned_u64 flags;	/* GPT_FLAG_* */
+	__aligned_u64 addr;	/* page aligned */
+	__aligned_u64 nr_pages;	/* > 0, <= gpt_info.max_pages */
 	__u32 pages_per_call;	/* pages per GUP call; 0: all in one */
 	__s32 pid;		/* remote paths: target process; 0: caller */
-	__aligned_u64 result;		/* user pointer: struct gpt_pin_result */
-	__u32 result_size;
-	__u32 sample_size;	/* sizeof(struct gpt_page_sample): the
-				 * stride of the three samples in a record
-				 */
 	struct gpt_array records; /* struct gpt_page_record per page, or 0 */
 };
 
@@ -278,13 +285,9 @@ struct gpt_pin_result {
 
 /* GPT_IOC_UNPIN: release a held pin. */
 struct gpt_unpin {
-	__u32 size;
-	__u32 reserved0;
+	struct gpt_head head;	/* result: struct gpt_unpin_result */
 	__aligned_u64 handle;
-	__aligned_u64 flags;		/* GPT_UNPIN_* */
-	__aligned_u64 result;		/* struct gpt_unpin_result */
-	__u32 result_size;
-	__u32 reserved1;
+	__aligned_u64 flags;	/* GPT_UNPIN_* */
 };
 
 /*
@@ -312,13 +315,9 @@ struct gpt_unpin_result {
  * call: ask again from where it stopped).
  */
 struct gpt_query {
-	__u32 size;
-	__u32 reserved0;
+	struct gpt_head head;	/* result: struct gpt_query_result */
 	__aligned_u64 handle;
-	__aligned_u64 first;		/* page index in the hold */
-	__aligned_u64 result;		/* struct gpt_query_result */
-	__u32 result_size;
-	__u32 reserved1;
+	__aligned_u64 first;	/* page index in the hold */
 	struct gpt_array records;	/* struct gpt_page_sample */
 };
 
@@ -344,16 +343,12 @@ struct gpt_query_result {
  * A hold of another process's memory needs the right to ptrace it, now.
  */
 struct gpt_rw {
-	__u32 size;
-	__u32 offset;		/* in the page */
+	struct gpt_head head;	/* result: struct gpt_rw_result */
 	__aligned_u64 handle;
-	__aligned_u64 index;		/* page index in the hold */
-	__aligned_u64 buf;		/* user pointer */
+	__aligned_u64 index;	/* page index in the hold */
+	__aligned_u64 buf;	/* user pointer */
+	__u32 offset;		/* in the page */
 	__u32 len;		/* offset + len <= page size */
-	__u32 reserved0;
-	__aligned_u64 result;		/* struct gpt_rw_result */
-	__u32 result_size;
-	__u32 reserved1;
 };
 
 struct gpt_rw_result {
@@ -383,11 +378,7 @@ struct gpt_refusal {
 
 /* GPT_IOC_INFO: what this module build supports on this kernel. */
 struct gpt_info_req {
-	__u32 size;
-	__u32 reserved0;
-	__aligned_u64 result;			/* struct gpt_info */
-	__u32 result_size;
-	__u32 reserved1;
+	struct gpt_head head;		/* result: struct gpt_info */
 	struct gpt_array paths;		/* struct gpt_path_info */
 	struct gpt_array refusals;	/* struct gpt_refusal */
 };
@@ -424,13 +415,13 @@ struct gpt_info {
 /* The first published size of each struct: smaller is EINVAL. */
 #define GPT_PIN_SIZE_VER3		72
 #define GPT_PIN_RESULT_SIZE_VER3	136
-#define GPT_UNPIN_SIZE_VER3		40
+#define GPT_UNPIN_SIZE_VER3		32
 #define GPT_UNPIN_RESULT_SIZE_VER3	56
-#define GPT_QUERY_SIZE_VER3		56
+#define GPT_QUERY_SIZE_VER3		48
 #define GPT_QUERY_RESULT_SIZE_VER3	72
-#define GPT_RW_SIZE_VER3		56
+#define GPT_RW_SIZE_VER3		48
 #define GPT_RW_RESULT_SIZE_VER3		8
-#define GPT_INFO_REQ_SIZE_VER3		56
+#define GPT_INFO_REQ_SIZE_VER3		48
 #define GPT_INFO_SIZE_VER3		152
 #define GPT_PAGE_SAMPLE_SIZE_VER3	48
 #define GPT_PAGE_RECORD_SIZE_VER3	144

@@ -119,11 +119,10 @@ void gpt_holds_release_all(struct gpt_file *gf);
 int gpt_reason_errno(u32 reason);
 
 /* Extensible structs (uarg.c). */
-int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
-		 const void __user *src);
-int gpt_result_check(u64 uptr, u32 usize, size_t minsize);
-int gpt_result_put(u64 uptr, u32 usize, void *res, size_t ksize);
-int gpt_result_fail(u64 uptr, u32 usize, size_t ksize, u32 reason, int err);
+int gpt_req_begin(void *req, size_t ksize, size_t minsize,
+		  size_t res_minsize, const void __user *uarg);
+int gpt_req_fail(const struct gpt_head *h, u32 reason, int err);
+int gpt_req_done(const struct gpt_head *h, void *res, size_t res_ksize);
 int gpt_array_check(const struct gpt_array *a, size_t minsize);
 int gpt_array_put(const struct gpt_array *a, u64 index, const void *elem,
 		  size_t ksize);

@@ -111,12 +111,6 @@ void gpt_holds_release_all(struct gpt_file *gf)
 	}
 }
 
-static int gpt_unpin_fail(const struct gpt_unpin *req, u32 reason, int err)
-{
-	return gpt_result_fail(req->result, req->result_size,
-			       sizeof(struct gpt_unpin_result), reason, err);
-}
-
 long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 {
 	struct gpt_unpin_result res = { 0 };
@@ -128,16 +122,12 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 	u64 t0;
 	int ret;
 
-	ret = gpt_copy_req(&req, sizeof(req), GPT_UNPIN_SIZE_VER3, uarg);
-	if (ret && ret != -E2BIG)
-		return ret;
-	if (gpt_result_check(req.result, req.result_size,
-			     GPT_UNPIN_RESULT_SIZE_VER3))
-		return -EINVAL;
+	ret = gpt_req_begin(&req, sizeof(req), GPT_UNPIN_SIZE_VER3,
+			    GPT_UNPIN_RESULT_SIZE_VER3, uarg);
 	if (ret)
-		return gpt_unpin_fail(&req, GPT_REASON_BAD_SIZE, ret);
-	if ((req.flags & ~GPT_UNPIN_FLAGS_ALL) || req.reserved0 || req.reserved1)
-		return gpt_unpin_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+		return ret;
+	if (req.flags & ~GPT_UNPIN_FLAGS_ALL)
+		return gpt_req_fail(&req.head, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 
 	/*
 	 * Refuse before taking the hold out: a refused UNPIN changes nothing.
@@ -153,11 +143,11 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 		reason = gpt_hold_dirty_refusal(hold, 0, hold->nr);
 	mutex_unlock(&gf->lock);
 	if (reason)
-		return gpt_unpin_fail(&req, reason, gpt_reason_errno(reason));
+		return gpt_req_fail(&req.head, reason, gpt_reason_errno(reason));
 
 	hold = gpt_hold_take(gf, req.handle);
 	if (!hold)	/* another thread released it meanwhile */
-		return gpt_unpin_fail(&req, GPT_REASON_NO_HANDLE, -ENOENT);
+		return gpt_req_fail(&req.head, GPT_REASON_NO_HANDLE, -ENOENT);
 	dirty = (req.flags & GPT_UNPIN_DIRTY) || hold->written;
 	res.released = hold->nr;
 	res.dirtied = dirty ? hold->nr : 0;
@@ -168,5 +158,5 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 	res.release_ns = ktime_get_ns() - t0;
 	gpt_vmstat_read(&v1);
 	gpt_vmstat_delta(&v0, &v1, &res.sys_vmstat);
-	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
+	return gpt_req_done(&req.head, &res, sizeof(res));
 }

@@ -9,12 +9,6 @@
 #include <linux/utsname.h>
 #include "gpt.h"
 
-static int gpt_info_fail(const struct gpt_info_req *req, u32 reason, int err)
-{
-	return gpt_result_fail(req->result, req->result_size,
-			       sizeof(struct gpt_info), reason, err);
-}
-
 static void gpt_info_path(const struct gpt_path_desc *path,
 			  struct gpt_path_info *pi)
 {
@@ -43,17 +37,13 @@ long gpt_ioctl_info(void __user *uarg)
 	unsigned int i, j, n, nr_refusals = 0;
 	int ret;
 
-	ret = gpt_copy_req(&req, sizeof(req), GPT_INFO_REQ_SIZE_VER3, uarg);
-	if (ret && ret != -E2BIG)
-		return ret;
-	if (gpt_result_check(req.result, req.result_size, GPT_INFO_SIZE_VER3))
-		return -EINVAL;
+	ret = gpt_req_begin(&req, sizeof(req), GPT_INFO_REQ_SIZE_VER3,
+			    GPT_INFO_SIZE_VER3, uarg);
 	if (ret)
-		return gpt_info_fail(&req, GPT_REASON_BAD_SIZE, ret);
-	if (req.reserved0 || req.reserved1 ||
-	    gpt_array_check(&req.paths, GPT_PATH_INFO_SIZE_VER3) ||
+		return ret;
+	if (gpt_array_check(&req.paths, GPT_PATH_INFO_SIZE_VER3) ||
 	    gpt_array_check(&req.refusals, GPT_REFUSAL_SIZE_VER3))
-		return gpt_info_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+		return gpt_req_fail(&req.head, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 
 	for (i = 0; !ret && i < gpt_nr_paths; i++) {
 		gpt_info_path(&gpt_paths[i], &pi);
@@ -80,7 +70,7 @@ long gpt_ioctl_info(void __user *uarg)
 	strscpy(info->release, utsname()->release, sizeof(info->release));
 	strscpy(info->module_version, GPT_MODULE_VERSION,
 		sizeof(info->module_version));
-	ret = gpt_result_put(req.result, req.result_size, info, sizeof(*info));
+	ret = gpt_req_done(&req.head, info, sizeof(*info));
 	kfree(info);
 	return ret;
 }

@@ -23,6 +23,7 @@ MODULE_PARM_DESC(max_held_pages, "Most pages one open file may hold pinned (defa
  * the layout must not depend on the ABI: no implicit padding anywhere.
  * The first published sizes never change (include/gup_pin_test.h).
  */
+static_assert(sizeof(struct gpt_head) == 16);
 static_assert(sizeof(struct gpt_array) == 16);
 static_assert(sizeof(struct gpt_page_sample) == GPT_PAGE_SAMPLE_SIZE_VER3);
 static_assert(sizeof(struct gpt_page_record) == GPT_PAGE_RECORD_SIZE_VER3);

@@ -388,57 +388,43 @@ static int gpt_pin_run(struct gpt_file *gf, struct gpt_pin_ctx *c)
 	return ret ? ret : c->rec_err;
 }
 
-static int gpt_pin_fail(const struct gpt_pin *req, u32 reason, int err)
-{
-	return gpt_result_fail(req->result, req->result_size,
-			       sizeof(struct gpt_pin_result), reason, err);
-}
-
 long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 {
 	struct gpt_pin_ctx *c;
 	struct gpt_hold *hold;
 	unsigned long nr;
-	u32 reason = GPT_REASON_BAD_ARGUMENT;
+	u32 reason;
 	int ret;
 
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c)
 		return -ENOMEM;
-	ret = gpt_copy_req(&c->req, sizeof(c->req), GPT_PIN_SIZE_VER3, uarg);
-	if (ret && ret != -E2BIG)
+	ret = gpt_req_begin(&c->req, sizeof(c->req), GPT_PIN_SIZE_VER3,
+			    GPT_PIN_RESULT_SIZE_VER3, uarg);
+	if (ret)
 		goto out;
-	if (gpt_result_check(c->req.result, c->req.result_size,
-			     GPT_PIN_RESULT_SIZE_VER3)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if (ret) {
-		ret = gpt_pin_fail(&c->req, GPT_REASON_BAD_SIZE, ret);
-		goto out;
-	}
 	reason = gpt_pin_check(c);
 	if (reason) {
-		ret = gpt_pin_fail(&c->req, reason, -EINVAL);
+		ret = gpt_req_fail(&c->req.head, reason, -EINVAL);
 		goto out;
 	}
 	ret = gpt_get_mm(c->req.pid, &c->mm, &reason);
 	if (ret) {
-		ret = gpt_pin_fail(&c->req, reason, ret);
+		ret = gpt_req_fail(&c->req.head, reason, ret);
 		goto out;
 	}
 	if (gpt_records_overlap(c)) {
-		ret = gpt_pin_fail(&c->req, GPT_REASON_RECORDS_OVERLAP, -EINVAL);
+		ret = gpt_req_fail(&c->req.head, GPT_REASON_RECORDS_OVERLAP, -EINVAL);
 		goto put_mm;
 	}
 	nr = c->req.nr_pages;
 	if ((c->req.flags & GPT_FLAG_HOLD) && gpt_hold_reserve(gf, nr)) {
-		ret = gpt_pin_fail(&c->req, GPT_REASON_HOLD_LIMIT, -ENOSPC);
+		ret = gpt_req_fail(&c->req.head, GPT_REASON_HOLD_LIMIT, -ENOSPC);
 		goto put_mm;
 	}
 	if ((c->req.flags & GPT_FLAG_HOLD) &&
 	    gpt_memlock_charge(current->mm, nr)) {
-		ret = gpt_pin_fail(&c->req, GPT_REASON_MEMLOCK, -ENOMEM);
+		ret = gpt_req_fail(&c->req.head, GPT_REASON_MEMLOCK, -ENOMEM);
 		goto unreserve;
 	}
 	c->pages = kvmalloc_array(nr, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
@@ -450,8 +436,8 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		/* Only what was pinned stays reserved and charged. */
 		nr -= c->res.pinned;
 		if (!ret)
-			ret = gpt_result_put(c->req.result, c->req.result_size,
-					     &c->res, sizeof(c->res));
+			ret = gpt_req_done(&c->req.head, &c->res,
+					   sizeof(c->res));
 		if (ret) {
 			/* Nobody could learn the handle: no orphan hold. */
 			hold = gpt_hold_take(gf, c->res.handle);
@@ -459,8 +445,7 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 				gpt_hold_release(hold, hold->written);
 		}
 	} else if (!ret) {
-		ret = gpt_result_put(c->req.result, c->req.result_size,
-				     &c->res, sizeof(c->res));
+		ret = gpt_req_done(&c->req.head, &c->res, sizeof(c->res));
 	}
 	if (c->req.flags & GPT_FLAG_HOLD)
 		gpt_memlock_uncharge(current->mm, nr);

@@ -14,12 +14,6 @@
 #include "gpt.h"
 #include "compat.h"
 
-static int gpt_query_fail(const struct gpt_query *req, u32 reason, int err)
-{
-	return gpt_result_fail(req->result, req->result_size,
-			       sizeof(struct gpt_query_result), reason, err);
-}
-
 long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 {
 	struct gpt_query_result res = { 0 };
@@ -31,17 +25,12 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 	bool show_pfn;
 	int ret;
 
-	ret = gpt_copy_req(&req, sizeof(req), GPT_QUERY_SIZE_VER3, uarg);
-	if (ret && ret != -E2BIG)
-		return ret;
-	if (gpt_result_check(req.result, req.result_size,
-			     GPT_QUERY_RESULT_SIZE_VER3))
-		return -EINVAL;
+	ret = gpt_req_begin(&req, sizeof(req), GPT_QUERY_SIZE_VER3,
+			    GPT_QUERY_RESULT_SIZE_VER3, uarg);
 	if (ret)
-		return gpt_query_fail(&req, GPT_REASON_BAD_SIZE, ret);
-	if (req.reserved0 || req.reserved1 ||
-	    gpt_array_check(&req.records, GPT_PAGE_SAMPLE_SIZE_VER3))
-		return gpt_query_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+		return ret;
+	if (gpt_array_check(&req.records, GPT_PAGE_SAMPLE_SIZE_VER3))
+		return gpt_req_fail(&req.head, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 	snap = kmalloc_array(GPT_QUERY_MAX, sizeof(*snap), GFP_KERNEL);
 	if (!snap)
 		return -ENOMEM;
@@ -78,17 +67,11 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 	}
 	kfree(snap);
 	if (reason)
-		return gpt_query_fail(&req, reason, gpt_reason_errno(reason));
+		return gpt_req_fail(&req.head, reason, gpt_reason_errno(reason));
 	if (ret)
 		return ret;
 	res.nr_records = n;
-	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
-}
-
-static int gpt_rw_fail(const struct gpt_rw *req, u32 reason, int err)
-{
-	return gpt_result_fail(req->result, req->result_size,
-			       sizeof(struct gpt_rw_result), reason, err);
+	return gpt_req_done(&req.head, &res, sizeof(res));
 }
 
 long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
@@ -101,17 +84,13 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 	u32 reason = GPT_REASON_NONE;
 	int ret;
 
-	ret = gpt_copy_req(&req, sizeof(req), GPT_RW_SIZE_VER3, uarg);
-	if (ret && ret != -E2BIG)
-		return ret;
-	if (gpt_result_check(req.result, req.result_size,
-			     GPT_RW_RESULT_SIZE_VER3))
-		return -EINVAL;
+	ret = gpt_req_begin(&req, sizeof(req), GPT_RW_SIZE_VER3,
+			    GPT_RW_RESULT_SIZE_VER3, uarg);
 	if (ret)
-		return gpt_rw_fail(&req, GPT_REASON_BAD_SIZE, ret);
-	if (req.reserved0 || req.reserved1 || !req.len ||
+		return ret;
+	if (!req.len ||
 	    req.offset >= PAGE_SIZE || req.len > PAGE_SIZE - req.offset)
-		return gpt_rw_fail(&req, GPT_REASON_BAD_ARGUMENT, -EINVAL);
+		return gpt_req_fail(&req.head, GPT_REASON_BAD_ARGUMENT, -EINVAL);
 	buf = kmalloc(req.len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -152,8 +131,8 @@ long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write)
 		ret = -EFAULT;
 	kfree(buf);
 	if (reason)
-		return gpt_rw_fail(&req, reason, gpt_reason_errno(reason));
+		return gpt_req_fail(&req.head, reason, gpt_reason_errno(reason));
 	if (ret)
 		return ret;
-	return gpt_result_put(req.result, req.result_size, &res, sizeof(res));
+	return gpt_req_done(&req.head, &res, sizeof(res));
 }

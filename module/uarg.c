@@ -15,8 +15,8 @@
  * past a page or with unknown trailing bytes set; in that last case @dst
  * still gets the fields the module knows, so that a reason can be sent.
  */
-int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
-		 const void __user *src)
+static int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
+			const void __user *src)
 {
 	u32 usize;
 	int ret;
@@ -31,6 +31,66 @@ int gpt_copy_req(void *dst, size_t ksize, size_t minsize,
 	if (ret == -E2BIG && copy_from_user(dst, src, ksize))
 		return -EFAULT;
 	return ret;
+}
+
+/*
+ * Write @ksize bytes of @res (which starts with its u32 size, set here to
+ * the bytes written) into the caller's @usize bytes at @uptr, zeroing the
+ * rest of them.
+ */
+static int gpt_result_put(u64 uptr, u32 usize, void *res, size_t ksize)
+{
+	void __user *p = u64_to_user_ptr(uptr);
+	size_t n = min_t(size_t, usize, ksize);
+
+	*(u32 *)res = n;
+	if (copy_to_user(p, res, n))
+		return -EFAULT;
+	if (usize > ksize && clear_user(p + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Copy in a request of @ksize bytes (at least @minsize) that begins with
+ * struct gpt_head, whose result needs @res_minsize bytes of room.
+ * Returns 0 to go on, or what the ioctl returns: room for the result that
+ * is missing or too small is EINVAL and says nothing; a bad size is said
+ * in the result (bad-size).
+ */
+int gpt_req_begin(void *req, size_t ksize, size_t minsize,
+		  size_t res_minsize, const void __user *uarg)
+{
+	const struct gpt_head *h = req;
+	int ret = gpt_copy_req(req, ksize, minsize, uarg);
+
+	if (ret && ret != -E2BIG)
+		return ret;
+	if (!h->result || h->result_size < res_minsize ||
+	    h->result_size > PAGE_SIZE)
+		return -EINVAL;
+	if (ret)
+		return gpt_req_fail(h, GPT_REASON_BAD_SIZE, ret);
+	return 0;
+}
+
+/*
+ * Fail with @err, saying @reason in the result: only its head (size 8,
+ * reason) is written, the rest of the caller's room zeroed.
+ */
+int gpt_req_fail(const struct gpt_head *h, u32 reason, int err)
+{
+	u32 head[2] = { 0, reason };
+
+	if (gpt_result_put(h->result, h->result_size, head, sizeof(head)))
+		return -EFAULT;
+	return err;
+}
+
+/* Succeed: the whole result. */
+int gpt_req_done(const struct gpt_head *h, void *res, size_t res_ksize)
+{
+	return gpt_result_put(h->result, h->result_size, res, res_ksize);
 }
 
 int gpt_reason_errno(u32 reason)
@@ -49,43 +109,6 @@ int gpt_reason_errno(u32 reason)
 	default:
 		return -EINVAL;
 	}
-}
-
-/* Room for a result: at least @minsize bytes. */
-int gpt_result_check(u64 uptr, u32 usize, size_t minsize)
-{
-	if (!uptr || usize < minsize || usize > PAGE_SIZE)
-		return -EINVAL;
-	return 0;
-}
-
-/* @res starts with its u32 size, which this sets to the bytes written. */
-int gpt_result_put(u64 uptr, u32 usize, void *res, size_t ksize)
-{
-	void __user *p = u64_to_user_ptr(uptr);
-	size_t n = min_t(size_t, usize, ksize);
-
-	*(u32 *)res = n;
-	if (copy_to_user(p, res, n))
-		return -EFAULT;
-	if (usize > ksize && clear_user(p + ksize, usize - ksize))
-		return -EFAULT;
-	return 0;
-}
-
-/*
- * Fail with @err, saying @reason in a result whose room is valid; every
- * result has its reason at offset 4.
- */
-int gpt_result_fail(u64 uptr, u32 usize, size_t ksize, u32 reason, int err)
-{
-	u32 head[2] = { 0, reason };
-
-	if (gpt_result_check(uptr, usize, sizeof(head)))
-		return err;
-	if (gpt_result_put(uptr, min_t(u32, usize, ksize), head, sizeof(head)))
-		return -EFAULT;
-	return err;
 }
 
 /* An array window: none at all, or room of elements of @minsize or more. */

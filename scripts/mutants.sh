@@ -14,14 +14,7 @@ mkdir -p "$3"
 out=$(cd "$3" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-n=0
-
-point() {	# point OK|FAIL description...
-	n=$((n + 1))
-	verdict=$1
-	shift
-	if [ "$verdict" = OK ]; then echo "ok $n - $*"; else echo "not ok $n - $*"; fi
-}
+. scripts/tap.sh
 
 # run NAME [PATCH]: build and boot a copy with PATCH applied; sets
 # $failing (the first failing points, tab-separated) and $how.

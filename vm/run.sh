@@ -43,20 +43,8 @@ fi
 grep -v '^GPT-' "$out/results.log" >"$out/suite.t"
 
 # The rig's verdict: one TAP point per thing that can go wrong.
-n=0 failed=0
-point() {	# point OK|FAIL description...
-	n=$((n + 1))
-	verdict=$1
-	shift
-	if [ "$verdict" = OK ]; then
-		echo "ok $n - $*"
-	else
-		failed=1
-		echo "not ok $n - $*"
-	fi
-}
+. "$(dirname "$0")/../scripts/tap.sh"
 has_stage() { grep -qx "GPT-STAGE $1" "$out/results.log"; }
-ok_if() { if "$@"; then echo OK; else echo FAIL; fi; }
 
 # The guest reports "GPT-MODULE path=P sha256=S loaded-srcversion=L
 # file-srcversion=F copies=N" for the module that modprobe loaded.

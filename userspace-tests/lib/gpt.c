@@ -30,9 +30,8 @@ int gpt_get_info(int fd, struct gpt_modinfo *mi)
 		if (!mi->paths || !mi->refusals)
 			return -ENOMEM;
 		memset(&req, 0, sizeof(req));
-		req.size = sizeof(req);
-		req.result = (uintptr_t)&mi->h;
-		req.result_size = sizeof(mi->h);
+		req.head = (struct gpt_head){ sizeof(req), sizeof(mi->h),
+					      (uintptr_t)&mi->h };
 		req.paths = (struct gpt_array){ (uintptr_t)mi->paths, np,
 						sizeof(*mi->paths) };
 		req.refusals = (struct gpt_array){ (uintptr_t)mi->refusals, nr,
@@ -62,9 +61,7 @@ int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
 	    struct gpt_page_record *rec, uint32_t nrec)
 {
 	memset(res, 0, sizeof(*res));
-	req->size = sizeof(*req);
-	req->result = (uintptr_t)res;
-	req->result_size = sizeof(*res);
+	req->head = (struct gpt_head){ sizeof(*req), sizeof(*res), (uintptr_t)res };
 	req->records = rec ? (struct gpt_array){ (uintptr_t)rec, nrec,
 						 sizeof(*rec) } :
 			     (struct gpt_array){ 0 };
@@ -75,9 +72,8 @@ int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
 int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
 	      struct gpt_unpin_result *res)
 {
-	struct gpt_unpin req = { .size = sizeof(req), .handle = handle,
-				 .flags = flags, .result = (uintptr_t)res,
-				 .result_size = sizeof(*res) };
+	struct gpt_unpin req = { .head = { sizeof(req), sizeof(*res), (uintptr_t)res },
+				 .handle = handle, .flags = flags };
 
 	memset(res, 0, sizeof(*res));
 	return ioctl(fd, GPT_IOC_UNPIN, &req) ? -errno : 0;
@@ -86,9 +82,8 @@ int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
 int gpt_query(int fd, uint64_t handle, uint64_t first,
 	      struct gpt_page_sample *s, uint32_t n, struct gpt_query_result *res)
 {
-	struct gpt_query req = { .size = sizeof(req), .handle = handle,
-				 .first = first, .result = (uintptr_t)res,
-				 .result_size = sizeof(*res) };
+	struct gpt_query req = { .head = { sizeof(req), sizeof(*res), (uintptr_t)res },
+				 .handle = handle, .first = first };
 
 	if (s)
 		req.records = (struct gpt_array){ (uintptr_t)s, n, sizeof(*s) };
@@ -100,15 +95,13 @@ int gpt_rw(int fd, uint64_t handle, uint64_t index, uint32_t offset,
 	   void *buf, uint32_t len, bool write, struct gpt_rw_result *res)
 {
 	struct gpt_rw_result own;
-	struct gpt_rw req = { .size = sizeof(req), .handle = handle,
-			      .index = index, .offset = offset,
+	struct gpt_rw req = { .handle = handle, .index = index, .offset = offset,
 			      .buf = (uintptr_t)buf, .len = len };
 
 	if (!res)
 		res = &own;
 	memset(res, 0, sizeof(*res));
-	req.result = (uintptr_t)res;
-	req.result_size = sizeof(*res);
+	req.head = (struct gpt_head){ sizeof(req), sizeof(*res), (uintptr_t)res };
 	return ioctl(fd, write ? GPT_IOC_WRITE : GPT_IOC_READ, &req) ? -errno : 0;
 }
 

@@ -97,9 +97,7 @@ static int send_spoiled(const struct suite *s, enum spoil spoil,
 	unsigned long uapi2_pin = _IOWR('g', 0x41, char[328]);
 	struct gpt_pin *req = &b->req;
 
-	req->size = sizeof(*req);
-	req->result = (uintptr_t)res;
-	req->result_size = sizeof(*res);
+	req->head = (struct gpt_head){ sizeof(*req), sizeof(*res), (uintptr_t)res };
 	req->records = (struct gpt_array){ (uintptr_t)rec, 1, sizeof(*rec) };
 	req->sample_size = sizeof(rec->before);
 	switch (spoil) {
@@ -118,15 +116,15 @@ static int send_spoiled(const struct suite *s, enum spoil spoil,
 		req->addr = -(uint64_t)sysconf(_SC_PAGESIZE);
 		req->nr_pages = 2;
 		break;
-	case SPOIL_SIZE_ZERO: req->size = 0; break;
-	case SPOIL_SIZE_SMALL: req->size = sizeof(*req) - 8; break;
+	case SPOIL_SIZE_ZERO: req->head.size = 0; break;
+	case SPOIL_SIZE_SMALL: req->head.size = sizeof(*req) - 8; break;
 	case SPOIL_TRAILING_SET:
-		req->size = sizeof(*req) + 8;
+		req->head.size = sizeof(*req) + 8;
 		b->tail[0] = 1;
 		break;
-	case SPOIL_SIZE_HUGE: req->size = 8192; break;
-	case SPOIL_RESULT_NULL: req->result = 0; break;
-	case SPOIL_RESULT_SMALL: req->result_size = 8; break;
+	case SPOIL_SIZE_HUGE: req->head.size = 8192; break;
+	case SPOIL_RESULT_NULL: req->head.result = 0; break;
+	case SPOIL_RESULT_SMALL: req->head.result_size = 8; break;
 	case SPOIL_RECORD_SMALL: req->records.elem_size = 8; break;
 	case SPOIL_RECORD_ODD: req->records.elem_size = sizeof(*rec) + 1; break;
 	case SPOIL_RECORD_NO_PTR: req->records.ptr = 0; break;
@@ -226,13 +224,13 @@ static void test_sizes(struct suite *s)
 	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
 	memset(&b, 0, sizeof(b));
 	memset(&out, 0xaa, sizeof(out));
-	b.req.size = sizeof(b.req) + 64;	/* the tail is zero */
+	b.req.head.size = sizeof(b.req) + 64;	/* the tail is zero */
 	b.req.addr = (uintptr_t)mem.addr;
 	b.req.nr_pages = 1;
 	b.req.path = GPT_PATH_PIN_FAST;
 	b.req.flags = GPT_FLAG_HOLD;
-	b.req.result = (uintptr_t)&out;
-	b.req.result_size = sizeof(out);
+	b.req.head.result = (uintptr_t)&out;
+	b.req.head.result_size = sizeof(out);
 	err = ioctl(s->fd, GPT_IOC_PIN, &b.req) ? errno : 0;
 	tap_check_eq(&t, "PIN with a zeroed tail: errno", 0, err);
 	tap_check_eq(&t, "result size: what the module knows", sizeof(out.res),
@@ -251,20 +249,36 @@ static void test_sizes(struct suite *s)
 static int unpin_bad_flag(int fd, uint32_t *reason)
 {
 	struct gpt_unpin_result res = { 0 };
-	struct gpt_unpin u = { .size = sizeof(u), .handle = 1, .flags = 1ULL << 1,
-			       .result = (uintptr_t)&res, .result_size = sizeof(res) };
+	struct gpt_unpin u = { .head = { sizeof(u), sizeof(res), (uintptr_t)&res },
+			       .handle = 1, .flags = 1ULL << 1 };
 	int err = ioctl(fd, GPT_IOC_UNPIN, &u) ? errno : 0;
 
 	*reason = res.reason;
 	return err;
 }
 
-static int unpin_reserved(int fd, uint32_t *reason)
+/*
+ * A newer caller's request: @req, then 8 more bytes holding @newer, sent
+ * as @cmd; returns the errno.
+ */
+static int send_longer(int fd, unsigned long cmd, const void *req, size_t len,
+		       uint64_t newer)
+{
+	uint64_t room[16] = { 0 };
+	uint32_t size = len + 8;
+
+	memcpy(room, req, len);
+	memcpy(room, &size, sizeof(size));	/* gpt_head.size */
+	room[len / 8] = newer;
+	return ioctl(fd, cmd, room) ? errno : 0;
+}
+
+static int unpin_trailing(int fd, uint32_t *reason)
 {
 	struct gpt_unpin_result res = { 0 };
-	struct gpt_unpin u = { .size = sizeof(u), .handle = 1, .reserved1 = 1,
-			       .result = (uintptr_t)&res, .result_size = sizeof(res) };
-	int err = ioctl(fd, GPT_IOC_UNPIN, &u) ? errno : 0;
+	struct gpt_unpin u = { .head = { 0, sizeof(res), (uintptr_t)&res },
+			       .handle = 1 };
+	int err = send_longer(fd, GPT_IOC_UNPIN, &u, sizeof(u), 1);
 
 	*reason = res.reason;
 	return err;
@@ -285,12 +299,12 @@ static int unpin_null(int fd, uint32_t *reason)
 	return ioctl(fd, GPT_IOC_UNPIN, NULL) ? errno : 0;
 }
 
-static int query_reserved(int fd, uint32_t *reason)
+static int query_trailing(int fd, uint32_t *reason)
 {
 	struct gpt_query_result res = { 0 };
-	struct gpt_query q = { .size = sizeof(q), .handle = 1, .reserved0 = 1,
-			       .result = (uintptr_t)&res, .result_size = sizeof(res) };
-	int err = ioctl(fd, GPT_IOC_QUERY, &q) ? errno : 0;
+	struct gpt_query q = { .head = { 0, sizeof(res), (uintptr_t)&res },
+			       .handle = 1 };
+	int err = send_longer(fd, GPT_IOC_QUERY, &q, sizeof(q), 1ULL << 63);
 
 	*reason = res.reason;
 	return err;
@@ -350,10 +364,10 @@ static const struct {
 	uint32_t reason;
 } other_cases[] = {
 	{ "UNPIN with an unknown flag", unpin_bad_flag, EINVAL, GPT_REASON_BAD_ARGUMENT },
-	{ "UNPIN with reserved1 = 1", unpin_reserved, EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ "UNPIN 8 bytes longer, the unknown byte set", unpin_trailing, E2BIG, GPT_REASON_BAD_SIZE },
 	{ "UNPIN of handle 0", unpin_no_handle, ENOENT, GPT_REASON_NO_HANDLE },
 	{ "UNPIN with a NULL argument", unpin_null, EFAULT, NO_REASON },
-	{ "QUERY with reserved0 = 1", query_reserved, EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ "QUERY 8 bytes longer, the unknown bit 63 set", query_trailing, E2BIG, GPT_REASON_BAD_SIZE },
 	{ "QUERY of handle 0", query_no_handle, ENOENT, GPT_REASON_NO_HANDLE },
 	{ "QUERY into an unmapped records buffer", query_bad_records, EFAULT, NO_REASON },
 	{ "READ of 0 bytes", read_len_zero, EINVAL, GPT_REASON_BAD_ARGUMENT },

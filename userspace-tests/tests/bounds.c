@@ -172,10 +172,8 @@ static void test_orphan_hold(void)
 	tap_begin(&t);
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &mem);
-	req.size = sizeof(req);
+	req.head = (struct gpt_head){ sizeof(req), sizeof(*ro), (uintptr_t)ro };
 	req.addr = (uintptr_t)mem.addr;
-	req.result = (uintptr_t)ro;
-	req.result_size = sizeof(*ro);
 	gpt_pin_counters_read(&c0);
 	err = ioctl(fd, GPT_IOC_PIN, &req) ? errno : 0;
 	gpt_pin_counters_read(&c1);
@@ -183,7 +181,7 @@ static void test_orphan_hold(void)
 	tap_check_eq(&t, "pins acquired", 4, c1.acquired - c0.acquired);
 	tap_check_eq(&t, "pins released before the ioctl returned", 4,
 		     c1.released - c0.released);
-	req.result = (uintptr_t)&(struct gpt_pin_result){ 0 };
+	req.head.result = (uintptr_t)&(struct gpt_pin_result){ 0 };
 	tap_check_eq(&t, "the same PIN+HOLD with a result", 0,
 		     ioctl(fd, GPT_IOC_PIN, &req) ? errno : 0);
 	close(fd);
