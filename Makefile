@@ -15,6 +15,10 @@
 #   make lint            sparse, W=1, checkpatch, cppcheck, gcc -fanalyzer
 #   make mutants         boot the suite on each deliberate defect in
 #                        mutants/*.patch: every one must be caught
+#   make check-kernels   the suite on the other kernels of vm/kernels.list
+#                        (KERNELS="5.10 6.12" for some): fetched, built in
+#                        their release's chroot, booted; not yet part of
+#                        make check (their version ranges are not written)
 #   make sign            sign module/gup_pin_test.ko with the DKMS MOK key
 #
 # KVER/KDIR pick the kernel to build for (default: the newest installed
@@ -51,7 +55,7 @@ CHECK_TAP := $(BUILD)/host/probes.t $(BUILD)/host/packaging.t \
 	$(BUILD)/vm/suite.t $(BUILD)/vm/rig.t $(BUILD)/host/purge.t
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign mutants
+	dkms-install dkms-uninstall deb lint sign mutants check-kernels
 
 all: module tools
 
@@ -115,6 +119,17 @@ deb:
 
 lint:
 	scripts/lint.sh $(KDIR) $(BUILD)/lint
+
+# The kernels of vm/kernels.list other than the host's (bookworm).
+KERNELS ?= $(shell awk '!/^\#/ && NF && $$2 != "bookworm" { print $$1 }' vm/kernels.list)
+
+check-kernels: deps
+	$(MAKE) $(BUILD)/gpt-tests
+	@for k in $(KERNELS); do \
+		echo "  KERNEL  $$k"; \
+		vm/check-kernel.sh $$k $(BUILD)/kernels/$$k/vm || exit 1; \
+	done
+	prove --exec cat $(foreach k,$(KERNELS),$(BUILD)/kernels/$(k)/vm/suite.t $(BUILD)/kernels/$(k)/vm/rig.t)
 
 mutants: deps
 	$(MAKE) module $(BUILD)/gpt-tests

@@ -213,10 +213,11 @@ struct gpt_page_sample {
 #define GPT_PAGE_ANON_EXCLUSIVE	_BITUL(10) /* reserved: PageAnonExclusive() */
 #define GPT_PAGE_HUGE_MAPPED	_BITUL(11) /* mapped by a PMD or PUD leaf */
 /*
- * Sampled through GUP with a reference (FOLL_NOFAULT), where the kernel
- * lets a module read no page table: that marked the folio accessed.
+ * longterm-pinnable is the module's own reading, by zone alone: the
+ * kernel's folio_is_longterm_pinnable() cannot be called here (before 6.0,
+ * or CONFIG_CMA), so CMA pageblocks are not told apart
  */
-#define GPT_PAGE_SAMPLE_TOUCHED	_BITUL(12)
+#define GPT_PAGE_PINNABLE_BY_ZONE	_BITUL(12)
 /* mapcount is the folio's (folio_mapcount(), 6.12+), not the page's */
 #define GPT_PAGE_FOLIO_MAPCOUNT	_BITUL(13)
 

@@ -76,12 +76,6 @@
 #ifndef GPT_HAVE_IS_ZERO_PAGE
 #define GPT_HAVE_IS_ZERO_PAGE 0
 #endif
-#ifndef GPT_HAVE_FOLLOW_PTE_MM
-#define GPT_HAVE_FOLLOW_PTE_MM 0
-#endif
-#ifndef GPT_HAVE_FOLLOW_PTE_VMA
-#define GPT_HAVE_FOLLOW_PTE_VMA 0
-#endif
 #ifndef GPT_HAVE_PAGE_MAPCOUNT
 #define GPT_HAVE_PAGE_MAPCOUNT 0
 #endif
@@ -293,22 +287,6 @@ static inline long gpt_pin_user_pages_remote(struct mm_struct *mm,
 }
 
 /*
- * The page mapped at @addr, with a FOLL_GET reference, without faulting
- * anything in (the caller holds the mmap lock).  Needs FOLL_NOFAULT (5.16);
- * older kernels cannot ask for that, so nothing is found there.
- */
-static inline long gpt_get_user_page_nofault(struct mm_struct *mm,
-					     unsigned long addr,
-					     struct page **page)
-{
-#if GPT_HAVE_FOLL_NOFAULT
-	return gpt_get_user_pages_remote(mm, addr, 1, FOLL_NOFAULT, page);
-#else
-	return 0;
-#endif
-}
-
-/*
  * Folio flag tests, lock and zone (5.16); the head page's before.  Wrapped
  * under our own names so that no kernel name is ever defined twice.
  */
@@ -371,18 +349,26 @@ static inline bool gpt_folio_test_ksm(struct folio *folio)
 }
 
 /*
- * folio_is_longterm_pinnable() (6.0).  Before it, the zone alone: CMA
- * pageblocks, also refused, are not told apart here.
+ * folio_is_longterm_pinnable() (6.0).  With CONFIG_CMA it reads the
+ * pageblock's migratetype through get_pfnblock_migratetype(), which is not
+ * exported (modpost fails; Debian 7.2 sets CMA).  There, and before 6.0,
+ * the zone alone decides (GPT_PINNABLE_BY_ZONE): CMA pageblocks, also
+ * refused, are not told apart.
  */
+#if GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE && !IS_ENABLED(CONFIG_CMA)
+#define GPT_PINNABLE_BY_ZONE	0
 static inline bool gpt_folio_longterm_pinnable(struct folio *folio)
 {
-#if GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE
 	return folio_is_longterm_pinnable(folio);
+}
 #else
+#define GPT_PINNABLE_BY_ZONE	1
+static inline bool gpt_folio_longterm_pinnable(struct folio *folio)
+{
 	return is_zero_page(gpt_folio_head(folio)) ||
 	       gpt_folio_zonenum(folio) != ZONE_MOVABLE;
-#endif
 }
+#endif
 
 /* page_mapcount() until 6.12; then only the folio's count exists. */
 static inline int gpt_page_mapcount(struct page *page)
@@ -430,27 +416,12 @@ static inline void gpt_kunmap(void *addr)
 #ifndef SECRETMEM_MAGIC
 #define SECRETMEM_MAGIC		0x5345434d
 #endif
+/* The low bits of ->mapping that make it no address_space: renamed in 7.x. */
+#ifndef PAGE_MAPPING_FLAGS
+#define PAGE_MAPPING_FLAGS	FOLIO_MAPPING_FLAGS
+#endif
 #ifndef DAXFS_MAGIC
 #define DAXFS_MAGIC		0x64646178
 #endif
-
-/*
- * Look up the PTE of @addr in @vma and lock it, as follow_pte() does: by
- * mm until 6.9, by VMA in 6.10 and 6.11.  6.12 keeps the call for PFN maps
- * only (follow_pfnmap_start()), and modules cannot walk page tables
- * otherwise: -EOPNOTSUPP there, and the caller samples through GUP instead.
- */
-static inline int gpt_follow_pte(struct vm_area_struct *vma,
-				 unsigned long addr, pte_t **ptepp,
-				 spinlock_t **ptlp)
-{
-#if GPT_HAVE_FOLLOW_PTE_MM
-	return follow_pte(vma->vm_mm, addr, ptepp, ptlp);
-#elif GPT_HAVE_FOLLOW_PTE_VMA
-	return follow_pte(vma, addr, ptepp, ptlp);
-#else
-	return -EOPNOTSUPP;
-#endif
-}
 
 #endif /* GPT_COMPAT_H */

@@ -285,7 +285,8 @@ static void gpt_pin_loop(struct gpt_pin_ctx *c)
 		per_call = c->req.pages_per_call;
 	while (done < c->req.nr_pages) {
 		unsigned long start = c->req.addr + done * PAGE_SIZE;
-		unsigned long n = min(per_call, c->req.nr_pages - done);
+		unsigned long n = min_t(unsigned long, per_call,
+					c->req.nr_pages - done);
 		long got = gpt_path_grab(c->path, c->mm, start, n,
 					 c->req.flags, c->pages + done);
 

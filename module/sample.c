@@ -183,6 +183,8 @@ void gpt_sample_page(struct page *page, struct gpt_page_sample *s)
 		s->flags |= GPT_PAGE_DIRTY;
 	if (gpt_folio_longterm_pinnable(folio))
 		s->flags |= GPT_PAGE_LONGTERM_PINNABLE;
+	if (GPT_PINNABLE_BY_ZONE)
+		s->flags |= GPT_PAGE_PINNABLE_BY_ZONE;
 }
 
 /*
@@ -197,7 +199,9 @@ static struct page *gpt_mapped_page(unsigned long pfn, bool devmap)
 
 	if (!page && devmap && pfn_valid(pfn))
 		page = pfn_to_page(pfn);
-	if (!page || PageSlab(page) || page_has_type(page))
+	/* hugetlb folios are a page type too from 6.9: those are ours */
+	if (!page || PageSlab(page) ||
+	    (page_has_type(page) && !gpt_folio_test_hugetlb(page_folio(page))))
 		return NULL;
 	return page;
 }
@@ -215,13 +219,58 @@ static void gpt_sample_leaf(unsigned long pfn, bool devmap,
 }
 
 /*
- * A huge PUD or PMD leaf mapping @addr, sampled under the lock hugetlb and
- * THP take for it (page_table_lock for PUDs, the PMD's split lock).
- * Returns 1 if @addr has such a leaf (sampled or not present), 0 if the
- * page is mapped by a PTE, -ENOENT if nothing is mapped.
+ * The page a PTE maps, under the PTE lock, the way __pte_offset_map_lock()
+ * finds it (which modules cannot call since 6.5, nor follow_pte() on
+ * ordinary VMAs since 6.10): under RCU, since khugepaged may retract the
+ * PTE table (6.5+, freed after a grace period), read the PMD once, take
+ * the lock of the table it points to, and check the PMD still points
+ * there; the lock then keeps the table.  x86-64 keeps page tables in the
+ * direct map: pte_offset_kernel() reaches any table.
  */
-static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
-			   struct gpt_page_sample *s)
+static void gpt_sample_pte(struct mm_struct *mm, pmd_t *pmd,
+			   unsigned long addr, struct gpt_page_sample *s)
+{
+	struct page *page = NULL;
+	spinlock_t *ptl;	/* the PTE table's split lock */
+	pmd_t pmdv;
+	pte_t pte;
+
+	rcu_read_lock();
+	pmdv = READ_ONCE(*pmd);
+	if (!pmd_present(pmdv) || pmd_trans_huge(pmdv) || pmd_leaf(pmdv) ||
+	    gpt_pmd_devmap(pmdv) || pmd_bad(pmdv)) {
+		rcu_read_unlock();
+		return;
+	}
+	ptl = pte_lockptr(mm, &pmdv);
+	spin_lock(ptl);
+	if (!pmd_same(pmdv, READ_ONCE(*pmd))) {
+		/* The table went or changed: nothing is mapped by it now. */
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return;
+	}
+	rcu_read_unlock();
+	pte = ptep_get(pte_offset_kernel(&pmdv, addr));
+	/*
+	 * As vm_normal_page() sees it: special PTEs have no page to look at,
+	 * except the zero page and devmap (fsdax) pages, which are ours.
+	 */
+	if (pte_present(pte) &&
+	    (!pte_special(pte) || is_zero_pfn(pte_pfn(pte)) || gpt_pte_devmap(pte)))
+		page = gpt_mapped_page(pte_pfn(pte), gpt_pte_devmap(pte));
+	if (page)
+		gpt_sample_page(page, s);
+	spin_unlock(ptl);
+}
+
+/*
+ * The page mapped at @addr: a huge PUD or PMD leaf under the lock hugetlb
+ * and THP take for it (page_table_lock for PUDs, the PMD's split lock), or
+ * a PTE under its own.  Caller holds mmap_read_lock(mm).
+ */
+static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
+			    struct gpt_page_sample *s)
 {
 	pgd_t *pgd = pgd_offset(mm, addr);
 	spinlock_t *ptl;	/* the PMD's split lock, as THP takes it */
@@ -232,14 +281,14 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 	pmd_t pmdv;
 
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
-		return -ENOENT;
+		return;
 	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(*p4d) || p4d_bad(*p4d))
-		return -ENOENT;
+		return;
 	pud = pud_offset(p4d, addr);
 	pudv = READ_ONCE(*pud);
 	if (pud_none(pudv))
-		return -ENOENT;
+		return;
 	if (pud_leaf(pudv) || gpt_pud_devmap(pudv)) {
 		spin_lock(&mm->page_table_lock);
 		pudv = READ_ONCE(*pud);
@@ -248,19 +297,21 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 					((addr & ~PUD_MASK) >> PAGE_SHIFT),
 					gpt_pud_devmap(pudv), s);
 		spin_unlock(&mm->page_table_lock);
-		return 1;
+		return;
 	}
 	if (pud_bad(pudv))
-		return -ENOENT;
+		return;
 	pmd = pmd_offset(pud, addr);
 	pmdv = READ_ONCE(*pmd);
 	if (pmd_none(pmdv))
-		return -ENOENT;
-	if (!pmd_trans_huge(pmdv) && !gpt_pmd_devmap(pmdv) && !pmd_leaf(pmdv))
-		return 0;
+		return;
+	if (!pmd_trans_huge(pmdv) && !gpt_pmd_devmap(pmdv) && !pmd_leaf(pmdv)) {
+		gpt_sample_pte(mm, pmd, addr, s);
+		return;
+	}
 	/*
 	 * Looked like a leaf: whatever it is under the lock (zapped, being
-	 * migrated), it is not a page table that follow_pte() may walk now.
+	 * migrated), it is no table to walk now.
 	 */
 	ptl = pmd_lock(mm, pmd);
 	pmdv = READ_ONCE(*pmd);
@@ -269,62 +320,21 @@ static int gpt_sample_huge(struct mm_struct *mm, unsigned long addr,
 		gpt_sample_leaf(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
 				gpt_pmd_devmap(pmdv), s);
 	spin_unlock(ptl);
-	return 1;
-}
-
-/* The page a PTE maps, under the PTE lock (follow_pte()). */
-static int gpt_sample_pte(struct vm_area_struct *vma, unsigned long addr,
-			  struct gpt_page_sample *s)
-{
-	spinlock_t *ptl;	/* the PTE lock follow_pte() takes */
-	pte_t *ptep;
-	struct page *page = NULL;
-	pte_t pte;
-	int ret;
-
-	ret = gpt_follow_pte(vma, addr, &ptep, &ptl);
-	if (ret)
-		return ret;
-	__acquire(ptl);	/* for sparse: follow_pte() returned it locked */
-	pte = ptep_get(ptep);
-	/*
-	 * As vm_normal_page() sees it: special PTEs have no page to look at,
-	 * except the zero page and devmap (fsdax) pages, which are ours.
-	 */
-	if (pte_present(pte) &&
-	    (!pte_special(pte) || is_zero_pfn(pte_pfn(pte)) || gpt_pte_devmap(pte)))
-		page = gpt_mapped_page(pte_pfn(pte), gpt_pte_devmap(pte));
-	if (page)
-		gpt_sample_page(page, s);
-	pte_unmap_unlock(ptep, ptl);
-	return 0;
 }
 
 /*
  * Sample whatever page is mapped at @addr without faulting one in, taking
- * a reference or touching a flag.  Caller holds mmap_read_lock(mm).  Where
- * the kernel lets a module read no PTE (6.12+), fall back to GUP with
- * FOLL_NOFAULT and say so (GPT_PAGE_SAMPLE_TOUCHED).
+ * a reference or touching a flag.  Caller holds mmap_read_lock(mm).
  */
 static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 			      struct gpt_page_sample *s)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
-	struct page *page;
 
 	memset(s, 0, sizeof(*s));
 	/* Raw PFN maps have no pages GUP would take: nothing to sample. */
-	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)) ||
-	    gpt_sample_huge(mm, addr, s))
-		return;
-	if (gpt_sample_pte(vma, addr, s) != -EOPNOTSUPP)
-		return;
-	if (gpt_get_user_page_nofault(mm, addr, &page) != 1)
-		return;
-	gpt_sample_page(page, s);
-	s->refcount--;		/* our own reference */
-	s->flags |= GPT_PAGE_SAMPLE_TOUCHED;
-	put_page(page);
+	if (vma && !(vma->vm_flags & (VM_IO | VM_PFNMAP)))
+		gpt_sample_walk(mm, addr, s);
 }
 
 /* Sample @nr pages from @addr into @s[], under one mmap_read_lock(). */

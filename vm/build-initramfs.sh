@@ -1,7 +1,10 @@
 #!/bin/sh
 # build-initramfs.sh KVER OUT.cpio MODULE.ko BIN...
 # A busybox-static initramfs with the module, the harness binaries, mke2fs
-# and the kernel modules an fsdax ext4 mount needs, in load order.
+# and the kernel modules an fsdax ext4 mount needs, in load order, taken
+# from $GPT_MODROOT/lib/modules/KVER (default: the host's /lib/modules;
+# vm/kernels.sh unpacks other releases' kernels elsewhere).  Compressed
+# modules (.ko.xz, 6.12+) are unpacked: busybox's insmod takes plain ones.
 # MODULE.ko goes where it is on the host if that is under /lib/modules/KVER
 # (/lib/modules/KVER/updates/dkms/ for a DKMS-installed one), otherwise to
 # /lib/modules/KVER/extra/; depmod indexes the tree so that the guest can
@@ -9,6 +12,8 @@
 set -eu
 kver=$1 out=$2 module=$3
 shift 3
+base=${GPT_MODROOT:-}
+moddir=$base/lib/modules/$kver
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -33,14 +38,22 @@ for lib in $(ldd /sbin/mke2fs | grep -o '/[^ ]*'); do
 	cp -L "$lib" "$root$lib"
 done
 
-# Kernel modules for pmem + ext4, deduplicated, in dependency order.
+# Kernel modules for pmem + ext4, deduplicated, in dependency order; a
+# module built into this kernel needs nothing (crc32c is a library in 7.x).
+[ -f "$moddir/modules.dep" ] || depmod -b "${base:-/}" "$kver"
 : >"$root/lib/gpt-kernel-modules"
-for m in nd_e820 nd_pmem crc32c_generic ext4; do
-	modprobe -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
-done | awk '!seen[$0]++' | while read -r ko; do
-	mkdir -p "$root$(dirname "$ko")"
-	cp "$ko" "$root$ko"
-	echo "$ko" >>"$root/lib/gpt-kernel-modules"
+for m in nd_e820 nd_pmem ext4; do
+	modprobe -d "${base:-/}" -S "$kver" --show-depends "$m" ||
+		{ echo "build-initramfs: no module $m for $kver in $moddir" >&2; exit 1; }
+done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
+	dest=/lib/modules/$kver/${ko#*/lib/modules/$kver/}
+	mkdir -p "$root$(dirname "$dest")"
+	case $ko in
+	*.xz) dest=${dest%.xz}; xz -dc "$ko" >"$root$dest" ;;
+	*.zst) dest=${dest%.zst}; zstd -qdc "$ko" >"$root$dest" ;;
+	*) cp "$ko" "$root$dest" ;;
+	esac
+	echo "$dest" >>"$root/lib/gpt-kernel-modules"
 done
 
 case $module in
@@ -50,7 +63,7 @@ esac
 mkdir -p "$root$(dirname "$dest")"
 cp "$module" "$root$dest"
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "$root/lib/modules/$kver/"
+	[ -f "$moddir/$f" ] && cp "$moddir/$f" "$root/lib/modules/$kver/"
 done
 depmod -b "$root" "$kver"
 for bin in "$@"; do

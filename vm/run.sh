@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh check|demo KVER INITRAMFS OUTDIR
-# Boots Debian's kernel KVER under qemu (TCG) with the initramfs, waits
+# Boots Debian's kernel KVER (/boot/vmlinuz-KVER, or $GPT_VMLINUZ) under
+# qemu (TCG) with the initramfs, waits
 # for it under a hard timeout and turns what came out into TAP:
 #   OUTDIR/console.log  kernel console (ttyS0)
 #   OUTDIR/results.log  the guest's results (ttyS1), CR stripped
@@ -26,7 +27,7 @@ start=$(date +%s)
 timeout --foreground -k 10 "$timeout_s" \
 	qemu-system-x86_64 -nodefaults -no-user-config -M pc -accel tcg \
 	-cpu max -smp 2 -m 1G -display none -no-reboot \
-	-kernel "/boot/vmlinuz-$kver" -initrd "$initramfs" -append "$append" \
+	-kernel "${GPT_VMLINUZ:-/boot/vmlinuz-$kver}" -initrd "$initramfs" -append "$append" \
 	-serial "file:$out/console.log" -serial "file:$out/results.raw" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 rc=$?

@@ -301,7 +301,7 @@ void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len)
 		[3] = "large", [4] = "devmap", [5] = "lru", [6] = "active",
 		[7] = "referenced", [8] = "dirty", [9] = "longterm-pinnable",
 		[10] = "anon-exclusive", [11] = "huge-mapped",
-		[12] = "sample-touched", [13] = "folio-mapcount",
+		[12] = "pinnable-by-zone", [13] = "folio-mapcount",
 	};
 
 	buf[0] = '\0';
