@@ -115,7 +115,10 @@ static int map_thp(struct gpt_mem *mem, size_t len)
 	return 0;
 }
 
-/* A file written through write(), for mappings that cannot write it. */
+/*
+ * A file written through write() and synced, for mappings that cannot
+ * write it: clean page cache, which writeback leaves alone meanwhile.
+ */
 static int written_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 {
 	int fd = new_file(dir, kind, len);
@@ -133,6 +136,12 @@ static int written_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 			close(fd);
 			return err;
 		}
+	}
+	if (fsync(fd)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
 	}
 	return fd;
 }

@@ -78,6 +78,7 @@ int main(int argc, char **argv)
 	test_privilege(&s);
 	test_concurrent(&s);
 	test_bounds(&s);
+	test_sampling(&s);
 	gpt_modinfo_free(&s.info);
 	return tap_finish();
 }

@@ -34,5 +34,6 @@ void test_dirty(struct suite *s);
 void test_privilege(struct suite *s);
 void test_concurrent(struct suite *s);
 void test_bounds(struct suite *s);
+void test_sampling(struct suite *s);
 
 #endif /* GPT_SUITE_H */
