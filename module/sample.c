@@ -197,7 +197,12 @@ static struct page *gpt_mapped_page(unsigned long pfn, bool devmap)
 {
 	struct page *page = pfn_to_online_page(pfn);
 
-	if (!page && devmap && pfn_valid(pfn))
+	/*
+	 * ZONE_DEVICE memory is never online: take it behind a devmap entry,
+	 * or, where the devmap bit is gone (6.17), behind any normal one.
+	 */
+	if (!page && (devmap || !GPT_HAVE_PMD_DEVMAP) && pfn_valid(pfn) &&
+	    is_zone_device_page(pfn_to_page(pfn)))
 		page = pfn_to_page(pfn);
 	/* hugetlb folios are a page type too from 6.9: those are ours */
 	if (!page || PageSlab(page) ||
@@ -279,6 +284,7 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 	pmd_t *pmd;
 	pud_t pudv;
 	pmd_t pmdv;
+	bool leaf;
 
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
 		return;
@@ -301,7 +307,8 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 	}
 	if (pud_bad(pudv))
 		return;
-	pmd = pmd_offset(pud, addr);
+	/* The table of the PUD value checked, not of a re-read one. */
+	pmd = pmd_offset(&pudv, addr);
 	pmdv = READ_ONCE(*pmd);
 	if (pmd_none(pmdv))
 		return;
@@ -315,11 +322,14 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 	 */
 	ptl = pmd_lock(mm, pmd);
 	pmdv = READ_ONCE(*pmd);
-	if (pmd_present(pmdv) &&
-	    (pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv)))
+	leaf = pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv);
+	if (pmd_present(pmdv) && leaf)
 		gpt_sample_leaf(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
 				gpt_pmd_devmap(pmdv), s);
 	spin_unlock(ptl);
+	/* Split meanwhile: the page is mapped by a PTE now. */
+	if (pmd_present(pmdv) && !leaf)
+		gpt_sample_pte(mm, pmd, addr, s);
 }
 
 /*
@@ -331,10 +341,25 @@ static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 {
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 
+	struct address_space *shared = NULL;
+
 	memset(s, 0, sizeof(*s));
 	/* Raw PFN maps have no pages GUP would take: nothing to sample. */
-	if (vma && !(vma->vm_flags & (VM_IO | VM_PFNMAP)))
-		gpt_sample_walk(mm, addr, s);
+	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)))
+		return;
+	/*
+	 * A shared hugetlb mapping may share its PMD table with other
+	 * processes; huge_pmd_unshare() clears our PUD under i_mmap_rwsem
+	 * only, and the table can then be freed under us (include/linux/
+	 * hugetlb.h, hugetlb_walk()): hold it for reading across the walk.
+	 */
+	if (is_vm_hugetlb_page(vma) && (vma->vm_flags & VM_MAYSHARE))
+		shared = vma->vm_file->f_mapping;
+	if (shared)
+		i_mmap_lock_read(shared);
+	gpt_sample_walk(mm, addr, s);
+	if (shared)
+		i_mmap_unlock_read(shared);
 }
 
 /* Sample @nr pages from @addr into @s[], under one mmap_read_lock(). */
