@@ -94,7 +94,7 @@ static int map_fd(struct gpt_mem *mem, int fd, size_t len, int prot,
 }
 
 
-/* A PMD-aligned anonymous THP region, the first @len bytes written. */
+/* A PMD-aligned anonymous THP, all written; @len bytes of it to pin. */
 static int map_thp(struct gpt_mem *mem, size_t len)
 {
 	size_t span = 2 * HUGE_SIZE;
@@ -111,7 +111,11 @@ static int map_thp(struct gpt_mem *mem, size_t len)
 	mem->len = len;
 	if (madvise(addr, HUGE_SIZE, MADV_HUGEPAGE))
 		return -errno;
-	gpt_prefault(addr, len, GPT_PREFAULT_WRITE);
+	/*
+	 * Every page written: a THP mostly of zero pages is "underused", and
+	 * 6.12+ splits those behind our back (deferred split shrinker).
+	 */
+	gpt_prefault(addr, HUGE_SIZE, GPT_PREFAULT_WRITE);
 	return 0;
 }
 
