@@ -27,6 +27,7 @@ enum shape {
 	SMALL,			/* order-0 folio */
 	LARGE,			/* all pages in one large folio */
 	ZERO,			/* the shared zero page */
+	ZERO_PINNED,		/* the zero page, FOLL_PIN counted on it */
 	DEVMAP,			/* order-0 ZONE_DEVICE page (fsdax) */
 };
 
@@ -36,12 +37,23 @@ struct expect {
 	uint32_t reason;	/* GPT_REASON_* the result must carry */
 	enum shape shape;
 	int transient;		/* pins taken and dropped inside the call */
+	bool replaced;		/* refused, but the pages mapped after are new */
 	const char *why;	/* kernel function that decides; versions */
 	uint32_t calls;		/* GUP calls, if not one per pages_per_call */
+	struct krange k;	/* kernels it holds for (pin_cases.c) */
 };
 
 enum shape kind_shape(enum gpt_mem_kind kind);
-bool path_pins(uint32_t path);		/* FOLL_PIN rather than FOLL_GET */
+/*
+ * The errno setting up @kind fails with on this kernel, 0 if it exists:
+ * memfd_secret() from 5.14, THP where configured (never with PREEMPT_RT).
+ */
+int kind_missing(enum gpt_mem_kind kind);
+/* @e, or in @buf "setup fails with kind_missing()" where the kind is missing */
+const struct expect *expect_here(const struct expect *e, enum gpt_mem_kind kind,
+				 struct expect *buf);
+bool path_pins(uint32_t path);
+bool kernel_pins_zero_page(void);	/* FOLL_PIN counts on the zero page */		/* FOLL_PIN rather than FOLL_GET */
 
 /* Checks @r against @e; @calls is the number of GUP calls expected. */
 void expect_check(struct tap_point *t, const struct expect *e,

@@ -51,6 +51,7 @@ int main(int argc, char **argv)
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
 	tap_begin(&t);
+	tap_check(&t, !kernel_detect(), "no kernel version in uname()");
 	tap_check(&t, !sched_setaffinity(0, sizeof(cpus), &cpus),
 		  "sched_setaffinity(CPU 0): %s", strerror(errno));
 	s.fd = gpt_open();
@@ -61,7 +62,10 @@ int main(int argc, char **argv)
 	/* memfd-hugetlb needs huge pages; two 2 MiB pages are plenty. */
 	err = gpt_hugepages_reserve(2);
 	tap_check(&t, !err, "reserving huge pages: %s", strerror(-err));
-	tap_end(&t, "run on CPU 0, open %s, read INFO, reserve 2 huge pages", GPT_DEVICE);
+	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages",
+		kernel.name, kernel.rt ? ", PREEMPT_RT" : "",
+		kernel.thp ? "" : ", no THP",
+		kernel.lru_gen ? ", multi-gen LRU" : "", GPT_DEVICE);
 	if (t.failed) {
 		printf("Bail out! no usable %s\n", GPT_DEVICE);
 		return 1;

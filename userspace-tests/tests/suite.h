@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 #include "gpt.h"
+#include "kernel.h"
 #include "tap.h"
 
 struct suite {
