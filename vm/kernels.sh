@@ -12,9 +12,10 @@
 #                            compiler its headers were configured with
 #                            (CONFIG_CC_VERSION_TEXT), make and libc: the
 #                            headers' kbuild tools need that release's glibc
-#   kernels.sh build NAME    build the module against NAME's headers inside
-#                            that chroot: NAME/gup_pin_test.ko, linked by
-#                            modpost against the release's Module.symvers
+#   kernels.sh build NAME    build the module (W=1) against NAME's headers
+#                            inside that chroot: NAME/gup_pin_test.ko, linked
+#                            by modpost against the release's Module.symvers;
+#                            the compiler's output in NAME/build.log
 #   kernels.sh info NAME     KVER, vmlinuz and modules directory, as
 #                            shell assignments
 #
@@ -185,7 +186,7 @@ build() {
 	mountpoint -q "$croot/proc" || mount -t proc proc "$croot/proc"
 	rc=0
 	chroot "$croot" make -C "/usr/src/linux-headers-$kver" M=/build/src/module \
-		CC="$gcc" HOSTCC="$gcc" modules >"$dir/build.log" 2>&1 || rc=$?
+		CC="$gcc" HOSTCC="$gcc" W=1 modules >"$dir/build.log" 2>&1 || rc=$?
 	umount "$croot/proc"
 	[ $rc -eq 0 ] || { tail -n 30 "$dir/build.log" >&2; exit 1; }
 	cp "$croot/build/src/module/gup_pin_test.ko" "$dir/gup_pin_test.ko"
