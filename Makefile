@@ -8,7 +8,9 @@
 #                        every other kernel of vm/kernels.list fetched, its
 #                        module built in its release's chroot, booted, the
 #                        suite run; prove judges it all.  KERNELS="5.10 7.2"
-#                        for some of them
+#                        for some of them; KERNEL_TREE=/path/to/linux boots
+#                        a kernel built from source instead (KERNELS="tree
+#                        6.1" for both)
 #   make demo            build, boot the test VM, run a short gupctl session
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
 #   make dkms-install    as root: DKMS add/build/install (KVER=... or every
@@ -55,6 +57,12 @@ PROBE_EXPECT ?= host-tests/probes-debian-6.1.expected
 # check; the others are fetched, built in their release's chroot, booted.
 ALL_KERNELS := $(shell awk '!/^\#/ && NF { print $$1 }' vm/kernels.list)
 HOST_KERNEL := $(shell awk '!/^\#/ && $$2 == "bookworm" { print $$1 }' vm/kernels.list)
+# KERNEL_TREE=/path/to/linux: a kernel built from source, alone unless
+# KERNELS names others too.
+ifneq ($(KERNEL_TREE),)
+KERNELS ?= tree
+export KERNEL_TREE := $(abspath $(KERNEL_TREE))
+endif
 KERNELS ?= $(ALL_KERNELS)
 OTHER_KERNELS := $(filter-out $(HOST_KERNEL),$(KERNELS))
 # The TAP streams "make check" hands to prove, in the order they run.

@@ -1,10 +1,14 @@
 #!/bin/sh
 # check-kernel.sh NAME OUTDIR
-# The suite on one kernel of vm/kernels.list that is not the host's: fetch
-# it (vm/kernels.sh), build the module in its release's chroot, make an
-# initramfs of its modules, boot it and run the suite.  TAP in
-# OUTDIR/build.t (the module build), OUTDIR/suite.t and OUTDIR/rig.t (as
-# vm/run.sh writes them); a step that fails says so in all three.
+# The suite on one kernel that is not the host's: a kernel of
+# vm/kernels.list (fetched by vm/kernels.sh, the module built in its
+# release's chroot), or NAME "tree": the kernel tree $KERNEL_TREE, built
+# by its owner (bzImage, and modules if it has any), the module built
+# against it with the compiler on the path.  Then: the rig's config
+# options checked, an initramfs of its modules, boot, the suite.  TAP in
+# OUTDIR/build.t (config and module build), OUTDIR/suite.t and
+# OUTDIR/rig.t (as vm/run.sh writes them); a step that fails says so, by
+# name, in all three.
 set -u
 name=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,33 +16,91 @@ top=$(cd "$here/.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+# @files: the TAP files to write (build.t keeps its points once written)
+files="build suite rig"
 fail() {
-	for t in build suite rig; do
+	for t in $files; do
 		printf 'not ok 1 - %s: %s\n1..1\n' "$name" "$*" >"$out/$t.t"
 	done
 	exit 0
 }
 
-"$here/kernels.sh" fetch "$name" >"$out/fetch.log" 2>&1 || fail "fetching the kernel (see $out/fetch.log)"
-eval "$("$here/kernels.sh" info "$name")"
-ko=$("$here/kernels.sh" build "$name" 2>"$out/build.log") ||
-	fail "building the module for $kver (see $out/build.log)"
-eval "$(sed -n 's/^  BUILD   .* with \(gcc-[0-9]*\) in .*/gcc=\1/p' "$out/build.log")"
-log=$(dirname "$ko")/build.log
-# Only the module's own sources: the release's headers are not ours to fix.
-warnings=$(grep -c '^/build/src/.*: warning:' "$log")
+# A kernel tree: KVER, its image and .config, its modules installed under
+# OUTDIR/../root, the module built (W=1) in OUTDIR/../src.
+tree_kernel() {
+	tree=${KERNEL_TREE:?}
+	[ -f "$tree/Makefile" ] && [ -f "$tree/.config" ] ||
+		fail "KERNEL_TREE=$tree is not a configured kernel tree (no Makefile or .config)"
+	vmlinuz=$tree/arch/x86/boot/bzImage
+	[ -f "$vmlinuz" ] || fail "KERNEL_TREE=$tree has no arch/x86/boot/bzImage: build it first (make bzImage modules)"
+	kver=$(make -s -C "$tree" kernelrelease 2>/dev/null)
+	[ -n "$kver" ] || fail "KERNEL_TREE=$tree: make kernelrelease says nothing"
+	config=$tree/.config
+	dir=$(dirname "$out")
+	modroot=$dir/root
+	rm -rf "$modroot" "$dir/src"
+	mkdir -p "$modroot"
+	if grep -q '^CONFIG_MODULES=y' "$config" && [ -f "$tree/modules.order" ]; then
+		make -s -C "$tree" INSTALL_MOD_PATH="$modroot" INSTALL_MOD_STRIP=1 \
+			DEPMOD=/bin/true modules_install >"$out/fetch.log" 2>&1 ||
+			fail "KERNEL_TREE=$tree: make modules_install failed (see $out/fetch.log)"
+	fi
+	mkdir -p "$modroot/lib/modules/$kver"
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$modroot/lib/modules/$kver/$f" ] || [ ! -f "$tree/$f" ] ||
+			cp "$tree/$f" "$modroot/lib/modules/$kver/"
+	done
+	depmod -b "$modroot" "$kver"
+	(cd "$top" && make -s dkms-tree DKMS_TREE="$dir/src" >/dev/null)
+	gcc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$config")
+	echo "  BUILD   tree: gup_pin_test.ko for $kver with ${gcc:-gcc} in $tree" >"$out/build.log"
+	make -C "$tree" M="$dir/src/module" W=1 modules >"$dir/build.log" 2>&1 ||
+		{ tail -n 30 "$dir/build.log" >>"$out/build.log"
+		  fail "building the module against $tree (see $out/build.log)"; }
+	ko=$dir/src/module/gup_pin_test.ko
+	log=$dir/build.log
+	warn_re="^$dir/src/.*: warning:"
+}
+
+debian_kernel() {
+	"$here/kernels.sh" fetch "$name" >"$out/fetch.log" 2>&1 || fail "fetching the kernel (see $out/fetch.log)"
+	eval "$("$here/kernels.sh" info "$name")"
+	config=$headers/.config
+	ko=$("$here/kernels.sh" build "$name" 2>"$out/build.log") ||
+		fail "building the module for $kver (see $out/build.log)"
+	gcc=$(sed -n 's/^  BUILD   .* with \(gcc-[0-9]*\) in .*/\1/p' "$out/build.log")
+	log=$(dirname "$ko")/build.log
+	warn_re='^/build/src/.*: warning:'
+}
+
+if [ "$name" = tree ]; then
+	tree_kernel
+	built_by="against $KERNEL_TREE with ${gcc:-gcc}"
+else
+	debian_kernel
+	built_by="with $gcc in its release's chroot"
+fi
+missing=$("$here/config-check.sh" "$config")
+# Only the module's own sources: the kernel's headers are not ours to fix.
+warnings=$(grep -c "$warn_re" "$log")
 vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 {
 	n=0
 	point() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+	[ -z "$missing" ]
+	point $? "$name: $kver has every config option the rig needs"
+	[ -n "$missing" ] && echo "$missing" | sed 's/^/# /'
 	grep -q 'MODPOST' "$log"
-	point $? "$name: module built for $kver with ${gcc:-?} in its release's chroot, linked by modpost against its Module.symvers"
+	point $? "$name: module built for $kver $built_by, linked by modpost against its Module.symvers"
 	[ "$warnings" -eq 0 ]
 	point $? "$name: W=1 builds module/ without a warning ($warnings; $log)"
 	[ "$vermagic" = "$kver" ]
 	point $? "$name: vermagic $vermagic is $kver"
 	echo "1..$n"
 } >"$out/build.t"
+files="suite rig"
+[ -z "$missing" ] || fail "$kver lacks what the rig needs: $(echo "$missing" | cut -d' ' -f1 | tr '\n' ' ')(see $out/build.t)"
+
 GPT_MODROOT=$modroot "$here/build-initramfs.sh" "$kver" "$out/initramfs.cpio" "$ko" \
 	"$top/build/gpt-tests" >"$out/initramfs.log" 2>&1 ||
 	fail "no initramfs for $kver (see $out/initramfs.log)"
