@@ -189,20 +189,21 @@ void gpt_sample_page(struct page *page, struct gpt_page_sample *s)
 
 /*
  * The page behind a pfn a page table maps, if it is one GUP could return:
- * online memory, or ZONE_DEVICE memory behind a devmap entry; never a
+ * online memory, or ZONE_DEVICE memory a mapping holds; never a
  * slab or typed page (a driver's PFN map can point anywhere, and their
  * ->mapping is no address_space).  As kpagecount_read() looks at pages.
  */
-static struct page *gpt_mapped_page(unsigned long pfn, bool devmap)
+static struct page *gpt_mapped_page(unsigned long pfn)
 {
 	struct page *page = pfn_to_online_page(pfn);
 
 	/*
-	 * ZONE_DEVICE memory is never online: take it behind a devmap entry,
-	 * or, where the devmap bit is gone (6.17), behind any normal one.
+	 * ZONE_DEVICE memory is never online.  A present entry that is not
+	 * special maps a page the mapping holds: a devmap entry until 6.17,
+	 * and fsdax behind plain entries from 6.15 (vmf_insert_page_mkwrite()),
+	 * while the devmap bit still exists.
 	 */
-	if (!page && (devmap || !GPT_HAVE_PMD_DEVMAP) && pfn_valid(pfn) &&
-	    is_zone_device_page(pfn_to_page(pfn)))
+	if (!page && pfn_valid(pfn) && is_zone_device_page(pfn_to_page(pfn)))
 		page = pfn_to_page(pfn);
 	/* hugetlb folios are a page type too from 6.9: those are ours */
 	if (!page || PageSlab(page) ||
@@ -212,10 +213,9 @@ static struct page *gpt_mapped_page(unsigned long pfn, bool devmap)
 }
 
 /* Sample page @pfn of a huge leaf, if it is a page to sample. */
-static void gpt_sample_leaf(unsigned long pfn, bool devmap,
-			    struct gpt_page_sample *s)
+static void gpt_sample_leaf(unsigned long pfn, struct gpt_page_sample *s)
 {
-	struct page *page = gpt_mapped_page(pfn, devmap);
+	struct page *page = gpt_mapped_page(pfn);
 
 	if (!page)
 		return;
@@ -263,7 +263,7 @@ static void gpt_sample_pte(struct mm_struct *mm, pmd_t *pmd,
 	 */
 	if (pte_present(pte) &&
 	    (!pte_special(pte) || is_zero_pfn(pte_pfn(pte)) || gpt_pte_devmap(pte)))
-		page = gpt_mapped_page(pte_pfn(pte), gpt_pte_devmap(pte));
+		page = gpt_mapped_page(pte_pfn(pte));
 	if (page)
 		gpt_sample_page(page, s);
 	spin_unlock(ptl);
@@ -300,8 +300,7 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 		pudv = READ_ONCE(*pud);
 		if (pud_present(pudv) && pud_leaf(pudv))
 			gpt_sample_leaf(pud_pfn(pudv) +
-					((addr & ~PUD_MASK) >> PAGE_SHIFT),
-					gpt_pud_devmap(pudv), s);
+					((addr & ~PUD_MASK) >> PAGE_SHIFT), s);
 		spin_unlock(&mm->page_table_lock);
 		return;
 	}
@@ -324,8 +323,7 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 	pmdv = READ_ONCE(*pmd);
 	leaf = pmd_trans_huge(pmdv) || gpt_pmd_devmap(pmdv) || pmd_leaf(pmdv);
 	if (pmd_present(pmdv) && leaf)
-		gpt_sample_leaf(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
-				gpt_pmd_devmap(pmdv), s);
+		gpt_sample_leaf(pmd_pfn(pmdv) + ((addr & ~PMD_MASK) >> PAGE_SHIFT), s);
 	spin_unlock(ptl);
 	/* Split meanwhile: the page is mapped by a PTE now. */
 	if (pmd_present(pmdv) && !leaf)
