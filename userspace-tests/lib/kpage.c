@@ -78,8 +78,9 @@ void gpt_lru_drain_local(void)
 	 * madvise_cold() starts with lru_add_drain() on 5.4 to 7.2; munmap()
 	 * did too until 7.x dropped it from unmap_region().
 	 */
-	if (p != MAP_FAILED) {
-		madvise(p, ps, MADV_COLD);
-		munmap(p, ps);
-	}
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, ps, MADV_COLD))
+		fprintf(stderr, "gpt_lru_drain_local: MADV_COLD: %s\n", strerror(errno));
+	munmap(p, ps);
 }

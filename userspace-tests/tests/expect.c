@@ -26,7 +26,7 @@
  * after a request the last (k mod 15) of the k pages that entered it hold
  * +1.  With the multi-gen LRU on (Debian's default from 6.12),
  * folio_mark_accessed() only counts the access in the folio's flags
- * (lru_gen_inc_refs()): no batch, no reference.  Which pages enter is read from /proc/kpageflags before the request
+ * (folio_inc_refs(), lru_gen_inc_refs() in 7.x): no batch, no reference.  Which pages enter is read from /proc/kpageflags before the request
  * (the harness drained this CPU's batches first), never from the module.
  *
  * Every sample of the module is also checked against the kernel's own
@@ -66,7 +66,7 @@ int kind_missing(enum gpt_mem_kind kind)
 {
 	switch (kind) {
 	case GPT_MEM_SECRET:	/* memfd_secret(2): 1507f51255c9, 5.14 */
-		return kernel_since(5, 14) ? 0 : ENOSYS;
+		return kernel_since(5, 14) && kernel.secretmem ? 0 : ENOSYS;
 	case GPT_MEM_ANON_THP:	/* madvise(MADV_HUGEPAGE) */
 		return kernel.thp ? 0 : EINVAL;
 	default:
@@ -82,7 +82,7 @@ const struct expect *expect_here(const struct expect *e, enum gpt_mem_kind kind,
 	if (!err)
 		return e;
 	*buf = (struct expect){ .outcome = NO_MEMORY, .err = err,
-		.why = kind == GPT_MEM_SECRET ? "memfd_secret(2) came in 5.14" :
+		.why = kind == GPT_MEM_SECRET ? "memfd_secret(2): 5.14, and secretmem.enable" :
 		"no CONFIG_TRANSPARENT_HUGEPAGE (it depends on !PREEMPT_RT)" };
 	return buf;
 }

@@ -41,6 +41,20 @@ static bool lru_gen_on(void)
 	return caps & 1;
 }
 
+/* memfd_secret(2) answers ENOSYS unless secretmem.enable is set. */
+static bool secretmem_on(void)
+{
+	char c = 0;
+	FILE *f = fopen("/sys/module/secretmem/parameters/enable", "r");
+
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 0;
+	fclose(f);
+	return c == 'Y' || c == '1';
+}
+
 int kernel_detect(void)
 {
 	struct utsname u;
@@ -50,6 +64,7 @@ int kernel_detect(void)
 		return -1;
 	kernel.rt = strstr(u.version, "PREEMPT_RT") != NULL;
 	kernel.lru_gen = lru_gen_on();
+	kernel.secretmem = secretmem_on();
 	kernel.thp = !access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK);
 	debian = strstr(u.version, "Debian ");
 	if (debian && !parse(debian + strlen("Debian ")))
@@ -73,23 +88,25 @@ static int vname(char *buf, unsigned int len, uint32_t v)
 
 const char *krange_name(struct krange r, char *buf, unsigned int len)
 {
-	char a[16], b[16];
-	uint32_t last = r.before;
+	char a[16], b[24];
 
-	/* "before 6.3" reads better as "up to 6.2" */
-	if (last && !(last & 0xff) && ((last >> 8) & 0xff))
-		last -= 1 << 8;
-	else if (last)
-		last -= 1;
 	vname(a, sizeof(a), r.since);
-	vname(b, sizeof(b), last);
+	/* the last release before @before: "up to 6.2", "6.1.y before 6.1.130" */
+	if (r.before & 0xff)
+		snprintf(b, sizeof(b), "before %u.%u.%u", r.before >> 16,
+			 (r.before >> 8) & 0xff, r.before & 0xff);
+	else if ((r.before >> 8) & 0xff)
+		snprintf(b, sizeof(b), "up to %u.%u", r.before >> 16,
+			 ((r.before >> 8) & 0xff) - 1);
+	else
+		snprintf(b, sizeof(b), "before %u.0", r.before >> 16);
 	if (!r.since && !r.before)
 		snprintf(buf, len, "all");
 	else if (!r.before)
 		snprintf(buf, len, "%s+", a);
 	else if (!r.since)
-		snprintf(buf, len, "up to %s", b);
+		snprintf(buf, len, "%s", b);
 	else
-		snprintf(buf, len, "%s to %s", a, b);
+		snprintf(buf, len, "%s, %s", a, b);
 	return buf;
 }

@@ -29,6 +29,7 @@ struct kernel {
 	bool rt;		/* PREEMPT_RT */
 	bool thp;		/* CONFIG_TRANSPARENT_HUGEPAGE */
 	bool lru_gen;		/* multi-gen LRU on: no activation batch */
+	bool secretmem;		/* secretmem.enable (off by default until 6.5) */
 	char name[64];		/* "6.1.192", as parsed */
 };
 

@@ -99,8 +99,8 @@ static const struct rule rules[] = {
 
 	/* fsdax: long-term pins refused wherever a VMA is looked at. */
 	{ FSDAX_KINDS, FAST_ONLY, ANY, L, ALL_KERNELS, { .outcome = NOTHING, .reason = GPT_REASON_SHORT, .why =
-	  "gup_pte_range(): pte_devmap() under FOLL_LONGTERM is left to the slow path" },
-	  "5.2 to 6.16 (devmap PTE bit)" },
+	  "GUP-fast leaves fsdax to the slow path under FOLL_LONGTERM" },
+	  "pte_devmap() up to 6.14; folio_is_longterm_pinnable() false for fsdax, e5cb23256347, 6.15" },
 	/*
 	 * Until 5.11, __gup_longterm_locked() pinned first and asked
 	 * check_dax_vmas() after: every page pinned and unpinned again, and a
@@ -148,6 +148,10 @@ static const struct rule rules[] = {
 	 * a COW mapping the kernel unshares first, so the pin lands on a fresh
 	 * anonymous copy of the file page or of the zero page.
 	 */
+	{ K(EXT4_PRIVATE) | K(READ_ONLY), P(PIN_FAST_ONLY), R, L, FROM_TO(6, 2, 6, 3),
+	  { .outcome = NOTHING, .reason = GPT_REASON_SHORT, .transient = 1, .why =
+	    "GUP-fast grabs the first folio, gup_must_unshare() drops it; no slow path" },
+	  "84209e87c696, 6.2 (pin_user_pages_fast_only() gone in 6.3)" },
 	{ K(EXT4_PRIVATE) | K(READ_ONLY), P(PIN_FAST), R, L, SINCE(6, 2),
 	  { .outcome = PINNED_FRESH, .transient = 1, .why =
 	    "GUP-fast grabs the first folio before gup_must_unshare() sends it to the slow path" },
@@ -175,7 +179,8 @@ static const struct rule rules[] = {
 	  "8ac268436e6d, a6e79df92e4a (GUP-fast), 6.5" },
 
 	/* Everything else pins, short- or long-term. */
-	{ ANY, ANY, ANY, ANY, ALL_KERNELS, { .outcome = PINNED }, "all" },
+	{ ANY, ANY, ANY, ANY, ALL_KERNELS, { .outcome = PINNED, .why =
+	  "nothing refuses it: GUP pins what is mapped" }, "all" },
 };
 
 #define NR_RULES (sizeof(rules) / sizeof(rules[0]))
@@ -216,7 +221,7 @@ static void matrix_cell(struct suite *s, enum gpt_mem_kind kind,
 		p ? p->name : "?", rw == W ? "write" : "read",
 		term == L ? "long-term" : "short-term",
 		expect_describe(e, kind, path, NPAGES),
-		(size_t)(rule - rules) + 1);
+		e == &rule->e ? (size_t)(rule - rules) + 1 : 0);
 }
 
 void test_matrix(struct suite *s)
@@ -224,6 +229,9 @@ void test_matrix(struct suite *s)
 	char range[32];
 
 	tap_diag("matrix rules on %s, first match wins:", kernel.name);
+	tap_diag("  rule 0: memory not available: kind_missing(): memfd_secret(2) "
+		 "[5.14+: 1507f51255c9], anon-thp without CONFIG_TRANSPARENT_HUGEPAGE "
+		 "[!PREEMPT_RT: 554b0f3ca6f4, 5.16]");
 	for (size_t i = 0; i < NR_RULES; i++)
 		tap_diag("  rule %zu%s: %s%s%s [%s: %s]", i + 1,
 			 kernel_in(rules[i].k) ? "" : " (not this kernel)",

@@ -27,7 +27,7 @@ struct pin_case {
 
 #define FAST_FLAG_REFUSED { .outcome = MODULE_REFUSED, .err = EINVAL, \
 	.reason = GPT_REASON_FAST_FLAG, .why = \
-	"internal_get_user_pages_fast() WARNs on flags outside WRITE|LONGTERM|FORCE|NOFAULT (6.1)" }
+	"internal_get_user_pages_fast() (gup_fast_fallback() from 6.10) WARNs on flags outside WRITE|LONGTERM|FORCE|NOFAULT" }
 
 #define NO_NOFAULT { .outcome = MODULE_REFUSED, .err = EINVAL, \
 	.reason = GPT_REASON_NOT_IN_KERNEL, .why = "no FOLL_NOFAULT before 5.16", \
