@@ -54,12 +54,13 @@ tree_kernel() {
 	(cd "$top" && make -s dkms-tree DKMS_TREE="$dir/src" >/dev/null)
 	gcc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$config")
 	echo "  BUILD   tree: gup_pin_test.ko for $kver with ${gcc:-gcc} in $tree" >"$out/build.log"
-	make -C "$tree" M="$dir/src/module" W=1 modules >"$dir/build.log" 2>&1 ||
+	make -C "$tree" M="$dir/src/module" W=1 $(command -v sparse >/dev/null && echo C=2) \
+		modules >"$dir/build.log" 2>&1 ||
 		{ tail -n 30 "$dir/build.log" >>"$out/build.log"
 		  fail "building the module against $tree (see $out/build.log)"; }
 	ko=$dir/src/module/gup_pin_test.ko
 	log=$dir/build.log
-	warn_re="^$dir/src/.*: warning:"
+	warn_re="^$dir/src/.*: \(warning\|error\):"
 }
 
 debian_kernel() {
@@ -70,7 +71,7 @@ debian_kernel() {
 		fail "building the module for $kver (see $out/build.log)"
 	gcc=$(sed -n 's/^  BUILD   .* with \(gcc-[0-9]*\) in .*/\1/p' "$out/build.log")
 	log=$(dirname "$ko")/build.log
-	warn_re='^/build/src/.*: warning:'
+	warn_re='^/build/src/.*: \(warning\|error\):'
 }
 
 if [ "$name" = tree ]; then
@@ -81,6 +82,7 @@ else
 	built_by="with $gcc in its release's chroot"
 fi
 missing=$("$here/config-check.sh" "$config")
+[ $? -eq 2 ] && missing="cannot read the kernel's config $config"
 # Only the module's own sources: the kernel's headers are not ours to fix.
 warnings=$(grep -c "$warn_re" "$log")
 vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
@@ -93,7 +95,7 @@ vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 	grep -q 'MODPOST' "$log"
 	point $? "$name: module built for $kver $built_by, linked by modpost against its Module.symvers"
 	[ "$warnings" -eq 0 ]
-	point $? "$name: W=1 builds module/ without a warning ($warnings; $log)"
+	point $? "$name: W=1 and sparse (C=2) find nothing in module/ ($warnings; $log)"
 	[ "$vermagic" = "$kver" ]
 	point $? "$name: vermagic $vermagic is $kver"
 	echo "1..$n"

@@ -12,7 +12,7 @@
 #                            compiler its headers were configured with
 #                            (CONFIG_CC_VERSION_TEXT), make and libc: the
 #                            headers' kbuild tools need that release's glibc
-#   kernels.sh build NAME    build the module (W=1) against NAME's headers
+#   kernels.sh build NAME    build the module (W=1, sparse) against NAME's headers
 #                            inside that chroot: NAME/gup_pin_test.ko, linked
 #                            by modpost against the release's Module.symvers;
 #                            the compiler's output in NAME/build.log
@@ -147,7 +147,8 @@ chroot_packages() {
 	kver=$(fetch)
 	kbuild=$(ls "$dir"/debs/linux-kbuild-*.deb | head -n 1)
 	deps=$(dpkg-deb -f "$kbuild" Depends | tr ',' '\n' | awk '{ print $1 }' | grep -v '^$')
-	echo "$(compiler) make libc6-dev bc kmod xz-utils" $deps | tr ' ' '\n' | sort -u | tr '\n' ',' | sed 's/,$//'
+	# perl: W=1 runs kernel-doc (a perl script until 6.x); sparse: C=2
+	echo "$(compiler) make libc6-dev bc kmod xz-utils perl sparse" $deps | tr ' ' '\n' | sort -u | tr '\n' ',' | sed 's/,$//'
 }
 
 make_chroot() {
@@ -186,7 +187,7 @@ build() {
 	mountpoint -q "$croot/proc" || mount -t proc proc "$croot/proc"
 	rc=0
 	chroot "$croot" make -C "/usr/src/linux-headers-$kver" M=/build/src/module \
-		CC="$gcc" HOSTCC="$gcc" W=1 modules >"$dir/build.log" 2>&1 || rc=$?
+		CC="$gcc" HOSTCC="$gcc" W=1 C=2 modules >"$dir/build.log" 2>&1 || rc=$?
 	umount "$croot/proc"
 	[ $rc -eq 0 ] || { tail -n 30 "$dir/build.log" >&2; exit 1; }
 	cp "$croot/build/src/module/gup_pin_test.ko" "$dir/gup_pin_test.ko"
