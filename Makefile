@@ -73,7 +73,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 	$(BUILD)/kernels/$(k)/vm/suite.t $(BUILD)/kernels/$(k)/vm/rig.t)
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign mutants
+	dkms-install dkms-uninstall deb lint sign mutants matrix-doc
 
 all: module tools
 
@@ -110,7 +110,19 @@ check: deps
 		echo "  KERNEL  $$k"; \
 		vm/check-kernel.sh $$k $(BUILD)/kernels/$$k/vm || exit 1; \
 	done
-	prove --exec cat $(CHECK_TAP)
+	$(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(MATRIX_DOC_CHECK))
+	prove --exec cat $(CHECK_TAP) $(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(BUILD)/host/matrix-doc.t)
+
+# docs/matrix.md is generated from the runs of every kernel: "make check"
+# says whether the committed one is what it generated, "make matrix-doc"
+# takes the generated one.
+MATRIX_RUNS = $(foreach k,$(ALL_KERNELS),$(k)=$(if $(filter $(HOST_KERNEL),$(k)),$(BUILD)/vm/suite.t,$(BUILD)/kernels/$(k)/vm/suite.t))
+MATRIX_DOC_CHECK = scripts/matrix-doc.py $(MATRIX_RUNS) >$(BUILD)/matrix.md; \
+	if cmp -s $(BUILD)/matrix.md docs/matrix.md; then r=ok; else r="not ok"; fi; \
+	printf '%s 1 - docs/matrix.md is what this run of every kernel generates (make matrix-doc takes it)\n1..1\n' "$$r" >$(BUILD)/host/matrix-doc.t
+
+matrix-doc:
+	scripts/matrix-doc.py $(MATRIX_RUNS) >docs/matrix.md
 
 demo: deps
 	$(MAKE) $(BUILD)/initramfs.cpio
