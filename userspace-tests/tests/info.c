@@ -93,6 +93,10 @@ static uint64_t absent_flags;
 
 static void paths_for_this_kernel(void)
 {
+	for (size_t c = 0; c < sizeof(changes) / sizeof(changes[0]); c++)
+		if (kernel_in(changes[c].k))
+			tap_diag("INFO on %s differs from 6.1's: %s", kernel.name,
+				 changes[c].commit);
 	for (size_t i = 0; i < NR_PATHS; i++) {
 		struct path_expect *p = &paths[i];
 
@@ -177,7 +181,7 @@ static void test_info_paths(const struct suite *s)
 				     paths[i].fast ? GPT_REASON_FAST_FLAG : 0,
 				     gpt_path_refuses(&s->info, p->path, A));
 			tap_check_eq(&t, "nofault refusal reason",
-				     absent_flags & NF ? GPT_REASON_NOT_IN_KERNEL : 0,
+				     (absent_flags & NF) ? GPT_REASON_NOT_IN_KERNEL : 0,
 				     gpt_path_refuses(&s->info, p->path, NF));
 		}
 		tap_end(&t, "INFO lists %s (%s)%s, longterm %s%s%s", paths[i].name,
@@ -185,7 +189,7 @@ static void test_info_paths(const struct suite *s)
 			paths[i].longterm_reason ?
 			gpt_reason_name(paths[i].longterm_reason) : "accepted",
 			paths[i].fast ? ", nowait and anon fast-flag" : "",
-			absent_flags & NF ? ", no nofault" : "");
+			(absent_flags & NF) ? ", no nofault" : "");
 	}
 }
 
