@@ -12,6 +12,11 @@
 #                        a kernel built from source instead (KERNELS="tree
 #                        6.1" for both)
 #   make demo            build, boot the test VM, run a short gupctl session
+#   make run KERNEL=K RUN='gupctl ...'   run a command in the VM on kernel K
+#                        (a name of vm/kernels.list), the module loaded;
+#                        files it writes in /out come back to OUT
+#                        (build/vm-run/out)
+#   make shell KERNEL=K  a shell in that VM
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
 #   make dkms-install    as root: DKMS add/build/install (KVER=... or every
 #                        installed kernel with headers)
@@ -73,7 +78,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 	$(BUILD)/kernels/$(k)/vm/suite.t $(BUILD)/kernels/$(k)/vm/rig.t)
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign mutants matrix-doc
+	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell
 
 all: module tools
 
@@ -103,15 +108,30 @@ $(BUILD)/initramfs.cpio: $(MODULE) $(TOOLS) vm/build-initramfs.sh vm/guest-init 
 check: deps
 	@test "$$(id -u)" -eq 0 || { echo "make check installs the .deb and DKMS modules: run it as root" >&2; exit 1; }
 	$(MAKE) all deb
-	@mkdir -p $(BUILD)/host
+	@mkdir -p $(BUILD)/host $(BUILD)/vm-run
 	$(if $(filter $(HOST_KERNEL),$(KERNELS)),host-tests/probes.sh $(KDIR) $(PROBE_EXPECT) >$(BUILD)/host/probes.t)
 	$(if $(filter $(HOST_KERNEL),$(KERNELS)),flock /tmp/$(PACKAGE)-check.lock host-tests/packaged-check.sh $(KVER) $(BUILD))
 	@for k in $(OTHER_KERNELS); do \
 		echo "  KERNEL  $$k"; \
 		vm/check-kernel.sh $$k $(BUILD)/kernels/$$k/vm || exit 1; \
 	done
+	@for k in $(filter-out tree,$(KERNELS)); do \
+		echo "  RUN     $$k: make run, make shell"; \
+		host-tests/vm-run-check.sh $$k $(BUILD)/vm-run/$$k-check >$(BUILD)/vm-run/$$k.t; \
+	done
 	$(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(MATRIX_DOC_CHECK))
-	prove --exec cat $(CHECK_TAP) $(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(BUILD)/host/matrix-doc.t)
+	prove --exec cat $(CHECK_TAP) $(foreach k,$(filter-out tree,$(KERNELS)),$(BUILD)/vm-run/$(k).t) \
+		$(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(BUILD)/host/matrix-doc.t)
+
+# make run KERNEL=6.12 RUN='gupctl pin --path pin --longterm --mem kind:memfd-hugetlb'
+# make shell KERNEL=7.2-rt            (vm/gup-vm: the host's kernel by default)
+KERNEL ?= $(HOST_KERNEL)
+run: deps
+	@test -n "$$RUN" || { echo "make run: say what to run: RUN='gupctl info'" >&2; exit 2; }
+	vm/gup-vm $(KERNEL) $(if $(OUT),--out $(OUT)) "$$RUN"
+
+shell: deps
+	vm/gup-vm $(KERNEL) shell
 
 # docs/matrix.md is generated from the runs of every kernel: "make check"
 # says whether the committed one is what it generated, "make matrix-doc"

@@ -173,6 +173,16 @@ build() {
 	kver=$(fetch)
 	croot=$(make_chroot)
 	gcc=$(compiler)
+	# Built already from these very sources: nothing to do.
+	stamp=$(cd "$top" && cat module/*.c module/*.h module/conftest/*.c module/Kbuild \
+		module/conftest.mk include/gup_pin_test.h VERSION | sha256sum | cut -c1-16)
+	stamp="$stamp $kver $gcc"
+	if [ -f "$dir/gup_pin_test.ko" ] && [ "$(cat "$dir/ko.stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "  BUILD   $name: gup_pin_test.ko for $kver with $gcc in $croot (built before)" >&2
+		echo "$dir/gup_pin_test.ko"
+		return
+	fi
+	rm -f "$dir/ko.stamp"
 	# The headers and kbuild tools, at the paths their symlinks expect
 	# (usr/ only: a deb's lib/ would replace a merged-/usr chroot's link).
 	for d in "$dir"/root/usr/src/linux-headers-* "$dir"/root/usr/lib/linux-kbuild-*; do
@@ -191,6 +201,7 @@ build() {
 	umount "$croot/proc"
 	[ $rc -eq 0 ] || { tail -n 30 "$dir/build.log" >&2; exit 1; }
 	cp "$croot/build/src/module/gup_pin_test.ko" "$dir/gup_pin_test.ko"
+	echo "$stamp" >"$dir/ko.stamp"
 	echo "$dir/gup_pin_test.ko"
 }
 

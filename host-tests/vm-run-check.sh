@@ -1,0 +1,60 @@
+#!/bin/sh
+# vm-run-check.sh NAME OUTDIR
+# "make run" and "make shell" on kernel NAME, as TAP on stdout: a command
+# runs with the module loaded, its output streams back, its exit status is
+# gup-vm's and the files it writes come back; the shell, driven through a
+# pseudo-terminal (script), runs a typed command and leaves on "poweroff";
+# and the time from start to the shell's prompt.
+set -u
+name=$1 out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+vm=$top/vm/gup-vm
+. "$top/scripts/tap.sh"
+rm -rf "$out"
+mkdir -p "$out"
+
+# run: output, exit status, files back
+"$vm" "$name" --out "$out/files" \
+	'gupctl --json pin --path pin --longterm --mem kind:memfd-hugetlb --pages 8 >pin.json; echo ran-on-$(uname -r); exit 7' \
+	>"$out/run.log" 2>"$out/run.err"
+rc=$?
+point "$(ok_if test $rc -eq 7)" "$name: make run exits with the command's status (7: $rc)"
+point "$(ok_if grep -q '^ran-on-' "$out/run.log")" "$name: make run streams the command's output ($(grep '^ran-on-' "$out/run.log"))"
+point "$(ok_if grep -q '"pinned": 8,' "$out/files/pin.json")" \
+	"$name: a file the command wrote in /out comes back (pin.json: a long-term pin of 8 memfd-hugetlb pages, \"pinned\": 8)"
+
+# shell: typed through a pseudo-terminal, answered, left with poweroff
+fifo=$out/shell.in
+mkfifo "$fifo"
+start=$(date +%s%N)
+script -qfec "$vm $name shell" /dev/null <"$fifo" >"$out/shell.log" 2>&1 &
+pid=$!
+exec 3>"$fifo"
+waitfor() {	# STRING TENTHS
+	i=0
+	while ! grep -q "$1" "$out/shell.log" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le "$2" ] || return 1
+		sleep 0.1
+	done
+}
+prompt=no ms=
+if waitfor 'gup-vm:/mnt# ' 600; then
+	prompt=yes
+	ms=$((($(date +%s%N) - start) / 1000000))
+	printf 'echo hello-$((6*7)) from $(uname -r)\n' >&3
+	waitfor 'hello-42 from' 300
+	printf 'poweroff\n' >&3
+fi
+exec 3>&-
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill $pid 2>/dev/null
+wait $pid
+rc=$?
+point "$(ok_if test $prompt = yes)" "$name: make shell reaches its prompt, ${ms:-?} ms from start"
+point "$(ok_if grep -q '^hello-42 from' "$out/shell.log")" "$name: a command typed in make shell runs and answers"
+point "$(ok_if test $rc -eq 0)" "$name: poweroff leaves make shell, status 0 ($rc)"
+[ -n "$ms" ] && echo "$name $ms" >"$out/prompt-ms"
+echo "1..$n"
