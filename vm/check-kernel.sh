@@ -64,11 +64,17 @@ tree_kernel() {
 }
 
 debian_kernel() {
+	t0=$(date +%s)
 	"$here/kernels.sh" fetch "$name" >"$out/fetch.log" 2>&1 || fail "fetching the kernel (see $out/fetch.log)"
+	t1=$(date +%s)
 	eval "$("$here/kernels.sh" info "$name")"
 	config=$headers/.config
 	ko=$("$here/kernels.sh" build "$name" 2>"$out/build.log") ||
 		fail "building the module for $kver (see $out/build.log)"
+	t2=$(date +%s)
+	# fetch: download and unpack (0 when cached); build: the chroot (when
+	# new) and the module (when its sources changed)
+	times="fetch $((t1 - t0)) s, build $((t2 - t1)) s"
 	gcc=$(sed -n 's/^  BUILD   .* with \(gcc-[0-9]*\) in .*/\1/p' "$out/build.log")
 	log=$(dirname "$ko")/build.log
 	warn_re='^/build/src/.*: \(warning\|error\):'
@@ -81,7 +87,7 @@ else
 	debian_kernel
 	built_by="with $gcc in its release's chroot"
 fi
-missing=$("$here/config-check.sh" "$config")
+missing=$("$here/config-check.sh" "$config" 2>"$out/config-notes")
 [ $? -eq 2 ] && missing="cannot read the kernel's config $config"
 # Only the module's own sources: the kernel's headers are not ours to fix.
 warnings=$(grep -c "$warn_re" "$log")
@@ -92,8 +98,9 @@ vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 	[ -z "$missing" ]
 	point $? "$name: $kver has every config option the rig needs"
 	[ -n "$missing" ] && echo "$missing" | sed 's/^/# /'
+	sed 's/^/# /' "$out/config-notes"
 	grep -q 'MODPOST' "$log"
-	point $? "$name: module built for $kver $built_by, linked by modpost against its Module.symvers"
+	point $? "$name: module built for $kver $built_by, linked by modpost against its Module.symvers${times:+ ($times)}"
 	[ "$warnings" -eq 0 ]
 	point $? "$name: W=1 and sparse (C=2) find nothing in module/ ($warnings; $log)"
 	[ "$vermagic" = "$kver" ]

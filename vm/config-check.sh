@@ -2,13 +2,19 @@
 # config-check.sh CONFIG
 # What the test rig needs from a kernel's .config, and why; prints each
 # missing option with the reason and exits 1 if any is missing.  "m" is
-# enough where vm/build-initramfs.sh loads a module.
+# enough where vm/build-initramfs.sh loads a module.  Options whose tests
+# can say SKIP are noted on standard error.
 set -u
 config=$1
 [ -r "$config" ] || { echo "config-check: cannot read $config" >&2; exit 2; }
 missing=0
 
 value() { sed -n "s/^$1=//p" "$config"; }
+# Without these a test says SKIP, by name: a developer's tree may lack them.
+want() {	# NAME WHY
+	[ "$(value "CONFIG_$1")" = y ] ||
+		echo "note: CONFIG_$1 is not set: $2 (SKIP)" >&2
+}
 need() {	# NAME y|ym WHY
 	v=$(value "CONFIG_$1")
 	case "$2:$v" in
@@ -31,8 +37,8 @@ need FS_DAX y "ext4 -o dax: the fsdax kinds"
 need EXT4_FS ym "the fsdax and page-cache kinds"
 need TMPFS y "tmpfs and memfd kinds"
 need HUGETLBFS y "the memfd-hugetlb kind"
-need KSM y "the KSM test"
-need USERFAULTFD y "the bounds tests fault through userfaultfd"
+want KSM "the KSM test needs it"
+want USERFAULTFD "the QUERY lock test faults through userfaultfd"
 need DEVMEM y "the pfnmap kind maps /dev/mem"
 # PREEMPT_RT kernels cannot have THP: the suite asserts that instead.
 [ "$(value CONFIG_PREEMPT_RT)" = y ] ||

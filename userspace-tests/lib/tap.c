@@ -65,6 +65,19 @@ void tap_end(struct tap_point *t, const char *fmt, ...)
 	fflush(stdout);
 }
 
+void tap_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_count++;
+	printf("ok %d # SKIP ", tap_count);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 int tap_finish(void)
 {
 	printf("1..%d\n", tap_count);

@@ -23,6 +23,8 @@ bool tap_check(struct tap_point *t, bool ok, const char *fmt, ...)
 void tap_end(struct tap_point *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A point this kernel cannot run, and why: "ok N # SKIP why" (prove counts skips apart). */
+void tap_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the plan ("1..N") and returns 0 when everything passed. */
 int tap_finish(void);
 

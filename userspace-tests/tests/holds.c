@@ -564,6 +564,10 @@ static void test_ksm(struct suite *s)
 	struct tap_point t;
 	int tries;
 
+	if (!kernel.ksm) {
+		tap_skip("ksm: no CONFIG_KSM in this kernel (no /sys/kernel/mm/ksm)");
+		return;
+	}
 	tap_begin(&t);
 	gpt_mem_map("anon", 2, false, GPT_PREFAULT_NONE, &mem);
 	memset(mem.addr, 0x77, mem.len);

@@ -7,7 +7,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include "kernel.h"
 
@@ -59,12 +61,18 @@ int kernel_detect(void)
 {
 	struct utsname u;
 	const char *debian;
+	int fd;
 
 	if (uname(&u))
 		return -1;
 	kernel.rt = strstr(u.version, "PREEMPT_RT") != NULL;
 	kernel.lru_gen = lru_gen_on();
 	kernel.secretmem = secretmem_on();
+	kernel.ksm = !access("/sys/kernel/mm/ksm", F_OK);
+	fd = (int)syscall(SYS_userfaultfd, 0);
+	kernel.uffd = fd >= 0 || errno != ENOSYS;
+	if (fd >= 0)
+		close(fd);
 	kernel.thp = !access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK);
 	debian = strstr(u.version, "Debian ");
 	if (debian && !parse(debian + strlen("Debian ")))

@@ -30,6 +30,8 @@ struct kernel {
 	bool thp;		/* CONFIG_TRANSPARENT_HUGEPAGE */
 	bool lru_gen;		/* multi-gen LRU on: no activation batch */
 	bool secretmem;		/* secretmem.enable (off by default until 6.5) */
+	bool ksm;		/* CONFIG_KSM: /sys/kernel/mm/ksm */
+	bool uffd;		/* CONFIG_USERFAULTFD: userfaultfd(2) */
 	char name[64];		/* "6.1.192", as parsed */
 };
 
