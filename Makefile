@@ -73,9 +73,11 @@ OTHER_KERNELS := $(filter-out $(HOST_KERNEL),$(KERNELS))
 # The TAP streams "make check" hands to prove, in the order they run.
 CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 	$(BUILD)/host/packaging.t $(BUILD)/vm/suite.t $(BUILD)/vm/rig.t \
+	$(BUILD)/vm/experiments.t $(BUILD)/vm/experiments-rig.t \
 	$(BUILD)/host/purge.t) \
 	$(foreach k,$(OTHER_KERNELS),$(BUILD)/kernels/$(k)/vm/build.t \
-	$(BUILD)/kernels/$(k)/vm/suite.t $(BUILD)/kernels/$(k)/vm/rig.t)
+	$(BUILD)/kernels/$(k)/vm/suite.t $(BUILD)/kernels/$(k)/vm/rig.t \
+	$(BUILD)/kernels/$(k)/vm/experiments.t $(BUILD)/kernels/$(k)/vm/experiments-rig.t)
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
 	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell

@@ -9,7 +9,10 @@
 #      installed in /lib/modules/KVER/updates/dkms (loaded with modprobe)
 #      and the package's gupctl and test suite
 #   4. apt-get purge, which must leave nothing behind
-# TAP: BUILD/host/packaging.t (1, 2), BUILD/vm/suite.t and rig.t (3),
+#      and the package's gupctl and test suite; then again in the
+#      experiments layout, for the experiments
+# TAP: BUILD/host/packaging.t (1, 2), BUILD/vm/{suite,rig,experiments,
+# experiments-rig}.t (3),
 # BUILD/host/purge.t (4).  Logs: BUILD/host/*.log.
 set -u
 kver=$1
@@ -108,12 +111,13 @@ rm -f "$host"/*.log
 } >"$host/packaging.t"
 
 # 3. The VM, on the module DKMS built from the package.
-rm -f "$build/vm/suite.t" "$build/vm/rig.t"
+rm -f "$build/vm/suite.t" "$build/vm/rig.t" "$build/vm/experiments.t" "$build/vm/experiments-rig.t"
 if run initramfs.log vm/build-initramfs.sh "$kver" "$build/initramfs-dkms.cpio" \
 	"$ko" /usr/bin/gupctl /usr/libexec/$name/gpt-tests; then
 	GPT_MODULE=$ko vm/run.sh check "$kver" "$build/initramfs-dkms.cpio" "$build/vm"
+	GPT_MODULE=$ko vm/run.sh experiments "$kver" "$build/initramfs-dkms.cpio" "$build/vm"
 else
-	for t in suite rig; do
+	for t in suite rig experiments experiments-rig; do
 		printf 'not ok 1 - no initramfs with the DKMS-installed module (%s)\n1..1\n' \
 			"$host/initramfs.log" >"$build/vm/$t.t"
 	done

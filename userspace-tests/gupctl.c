@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "experiment.h"
 #include "gpt.h"
 
 #define MAX_HOLDS	64
@@ -45,6 +46,10 @@ static void usage(void)
 	      "  unpin HANDLE [--dirty]  release a held pin (session)\n"
 	      "  matrix [--fsdax DIR] [--ext4 DIR] [--tmpfs DIR] [--pages N]\n"
 	      "                          every kind of memory x every path\n"
+	      "  experiment list|all|NAME... [--fsdax DIR]\n"
+	      "                          what the kernel does to pinned pages: each\n"
+	      "                          experiment with a short-term pin released at\n"
+	      "                          once, one held, and a long-term pin\n"
 	      "  session                 read these commands from standard input\n"
 	      "NAME: a path's short name or kernel function (gupctl info);\n"
 	      "KIND: a matrix memory kind (anon, anon-thp, memfd, fsdax-shared...)\n",
@@ -637,6 +642,105 @@ static int cmd_matrix(int argc, char **argv)
 	return 0;
 }
 
+static void exp_json(const struct gpt_experiment *e, enum gpt_exp_mode mode,
+		     const struct gpt_exp_result *r, bool first)
+{
+	char cell[64];
+
+	gpt_exp_cell(r, cell, sizeof(cell));
+	printf("%s{\"experiment\": \"%s\", \"mode\": \"%s\", \"what\": \"%s\", "
+	       "\"errno\": \"%s\", \"pages\": %u, \"count\": %u, \"op_ms\": %.3f, "
+	       "\"unpin_ms\": %.3f, \"cell\": \"%s\", \"detail\": \"", first ? "" : ", ",
+	       e->name, gpt_exp_mode_name(mode), gpt_exp_what_name(r->what),
+	       gpt_errno_name(r->err), r->pages, r->count, r->op_ms, r->unpin_ms, cell);
+	for (const char *c = r->detail; *c; c++)
+		printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+	printf("\"}");
+}
+
+/*
+ * The table: a row per experiment, a column per way of pinning, what the
+ * kernel did in each cell; the evidence of every cell follows.
+ */
+static int cmd_experiment(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "fsdax", required_argument, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const heads[GPT_EXP_MODES] = {
+		"short-term, released", "short-term, held", "long-term, held",
+	};
+	const struct gpt_experiment *list[16];
+	struct gpt_exp_env env = { .dirs = default_dirs };
+	static struct gpt_exp_result res[16][GPT_EXP_MODES];
+	unsigned int n = 0;
+	int c;
+
+	reset_getopt();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'd')
+			return 2;
+		env.dirs.fsdax = optarg;
+	}
+	if (optind == argc) {
+		usage();
+		return 2;
+	}
+	if (!strcmp(argv[optind], "list") && optind + 1 == argc) {
+		for (unsigned int i = 0; i < gpt_nr_experiments; i++)
+			printf("%-20s %s\n", gpt_experiments[i].name, gpt_experiments[i].what);
+		return 0;
+	}
+	if (!strcmp(argv[optind], "all") && optind + 1 == argc) {
+		for (unsigned int i = 0; i < gpt_nr_experiments; i++)
+			list[n++] = &gpt_experiments[i];
+	} else {
+		for (int i = optind; i < argc && n < 16; i++) {
+			list[n] = gpt_experiment_by_name(argv[i]);
+			if (!list[n]) {
+				fprintf(stderr, "gupctl: no experiment \"%s\" (gupctl experiment list)\n",
+					argv[i]);
+				return 2;
+			}
+			n++;
+		}
+	}
+	open_dev();
+	env.fd = dev;
+	for (unsigned int i = 0; i < n; i++)
+		for (int m = 0; m < GPT_EXP_MODES; m++)
+			gpt_exp_run(list[i], &env, m, &res[i][m]);
+	if (json) {
+		printf("[");
+		for (unsigned int i = 0; i < n; i++)
+			for (int m = 0; m < GPT_EXP_MODES; m++)
+				exp_json(list[i], m, &res[i][m], !i && !m);
+		printf("]\n");
+		return 0;
+	}
+	printf("%-46s", "what the kernel does, on 16 pages pinned:");
+	for (int m = 0; m < GPT_EXP_MODES; m++)
+		printf(" %-22s", heads[m]);
+	printf("\n");
+	for (unsigned int i = 0; i < n; i++) {
+		printf("%-46s", list[i]->what);
+		for (int m = 0; m < GPT_EXP_MODES; m++) {
+			char cell[64];
+
+			gpt_exp_cell(&res[i][m], cell, sizeof(cell));
+			printf(" %-22s", cell);
+		}
+		printf("\n");
+	}
+	printf("\nevidence:\n");
+	for (unsigned int i = 0; i < n; i++)
+		for (int m = 0; m < GPT_EXP_MODES; m++)
+			printf("  %s, %s: %s\n", list[i]->name, gpt_exp_mode_name(m),
+			       res[i][m].detail);
+	return 0;
+}
+
 static int run(int argc, char **argv, bool session);
 
 /* One command per line of standard input; holds persist between lines. */
@@ -679,6 +783,8 @@ static int run(int argc, char **argv, bool session)
 		return cmd_pin(argc, argv, session);
 	if (!strcmp(argv[0], "matrix"))
 		return cmd_matrix(argc, argv);
+	if (!strcmp(argv[0], "experiment"))
+		return cmd_experiment(argc, argv);
 	if (!strcmp(argv[0], "query") && argc == 2 && parse_u64(argv[1], &handle))
 		return cmd_query(handle);
 	if (!strcmp(argv[0], "unpin") && (argc == 2 || argc == 3) &&

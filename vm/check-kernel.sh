@@ -7,8 +7,9 @@
 # against it with the compiler on the path.  Then: the rig's config
 # options checked, an initramfs of its modules, boot, the suite.  TAP in
 # OUTDIR/build.t (config and module build), OUTDIR/suite.t and
-# OUTDIR/rig.t (as vm/run.sh writes them); a step that fails says so, by
-# name, in all three.
+# OUTDIR/rig.t, then OUTDIR/experiments.t and experiments-rig.t from a
+# second boot in the experiments layout (as vm/run.sh writes them); a
+# step that fails says so, by name, in all of them.
 set -u
 name=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,7 +18,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # @files: the TAP files to write (build.t keeps its points once written)
-files="build suite rig"
+files="build suite rig experiments experiments-rig"
 fail() {
 	for t in $files; do
 		printf 'not ok 1 - %s: %s\n1..1\n' "$name" "$*" >"$out/$t.t"
@@ -107,10 +108,11 @@ vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 	point $? "$name: vermagic $vermagic is $kver"
 	echo "1..$n"
 } >"$out/build.t"
-files="suite rig"
+files="suite rig experiments experiments-rig"
 [ -z "$missing" ] || fail "$kver lacks what the rig needs: $(echo "$missing" | cut -d' ' -f1 | tr '\n' ' ')(see $out/build.t)"
 
 GPT_MODROOT=$modroot "$here/build-initramfs.sh" "$kver" "$out/initramfs.cpio" "$ko" \
 	"$top/build/gpt-tests" >"$out/initramfs.log" 2>&1 ||
 	fail "no initramfs for $kver (see $out/initramfs.log)"
 GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" check "$kver" "$out/initramfs.cpio" "$out"
+GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" experiments "$kver" "$out/initramfs.cpio" "$out"

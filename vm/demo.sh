@@ -4,6 +4,8 @@ run() {
 	echo "\$ $*"
 	"$@"
 }
+# What the kernel does to pinned pages, short-term against long-term.
+run gupctl experiment all
 run gupctl info
 run gupctl pin --path pin-fast --write --mem anon --pages 4
 run gupctl pin --path gup --longterm --mem anon --pages 4

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh check|demo KVER INITRAMFS OUTDIR
+# run.sh check|experiments|demo KVER INITRAMFS OUTDIR
 # Boots Debian's kernel KVER (/boot/vmlinuz-KVER, or $GPT_VMLINUZ) under
 # qemu (TCG) with the initramfs, waits
 # for it under a hard timeout and turns what came out into TAP:
@@ -7,6 +7,7 @@
 #   OUTDIR/results.log  the guest's results (ttyS1), CR stripped
 #   OUTDIR/suite.t      the suite's own TAP            (check)
 #   OUTDIR/rig.t        the rig's verdict on the run, as TAP
+# experiments: experiments.t and experiments-rig.t, console-experiments.log
 # In check mode GPT_MODULE names the host file the initramfs carries (the
 # DKMS-installed /lib/modules/KVER/updates/dkms/gup_pin_test.ko, or a
 # build tree's module, which goes to extra/): the rig checks that the
@@ -15,41 +16,49 @@ set -u
 mode=$1 kver=$2 initramfs=$3 out=$4
 timeout_s=${GPT_VM_TIMEOUT:-900}
 mkdir -p "$out"
-rm -f "$out/console.log" "$out/results.raw" "$out/results.log" "$out/suite.t" "$out/rig.t"
+# What this run writes: check's names, or the experiments' beside them.
+suite_t=$out/suite.t rig_t=$out/rig.t console=$out/console.log results=$out/results
+if [ "$mode" = experiments ]; then
+	suite_t=$out/experiments.t rig_t=$out/experiments-rig.t
+	console=$out/console-experiments.log results=$out/results-experiments
+fi
+rm -f "$console" "$results.raw" "$results.log" "$suite_t" "$rig_t"
 
-# 1G of RAM, of which 256M at 512M and 128M at 768M become legacy pmem
-# (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for plain ext4.
-append="console=ttyS0 rdinit=/init panic=-1 panic_on_warn=1 oops=panic"
-append="$append memmap=256M!512M memmap=128M!768M secretmem.enable=1"
-append="$append gpt_mode=$mode"
+# check: make check's memory; experiments and demo: a movable node more.
+. "$(dirname "$0")/layout.sh"
+case $mode in
+experiments|demo) layout experiments ;;
+*) layout suite ;;
+esac
+append="console=ttyS0 rdinit=/init $vm_append gpt_mode=$mode"
 
 start=$(date +%s)
+# shellcheck disable=SC2086
 timeout --foreground -k 10 "$timeout_s" \
-	qemu-system-x86_64 -nodefaults -no-user-config -M pc -accel tcg \
-	-cpu max -smp 2 -m 1G -display none -no-reboot \
+	qemu-system-x86_64 $vm_qemu -display none -no-reboot \
 	-kernel "${GPT_VMLINUZ:-/boot/vmlinuz-$kver}" -initrd "$initramfs" -append "$append" \
-	-serial "file:$out/console.log" -serial "file:$out/results.raw" \
+	-serial "file:$console" -serial "file:$results.raw" \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null
 rc=$?
 elapsed=$(($(date +%s) - start))
-tr -d '\r' <"$out/results.raw" >"$out/results.log" 2>/dev/null
+tr -d '\r' <"$results.raw" >"$results.log" 2>/dev/null
 
 if [ "$mode" = demo ]; then
-	grep -v '^GPT-' "$out/results.log"
+	grep -v '^GPT-' "$results.log"
 	[ $rc -eq 67 ] && exit 0
-	echo "demo: VM ended badly (qemu exit $rc); see $out/console.log" >&2
+	echo "demo: VM ended badly (qemu exit $rc); see $console" >&2
 	exit 1
 fi
 
-grep -v '^GPT-' "$out/results.log" >"$out/suite.t"
+grep -v '^GPT-' "$results.log" >"$suite_t"
 
 # The rig's verdict: one TAP point per thing that can go wrong.
 . "$(dirname "$0")/../scripts/tap.sh"
-has_stage() { grep -qx "GPT-STAGE $1" "$out/results.log"; }
+has_stage() { grep -qx "GPT-STAGE $1" "$results.log"; }
 
 # The guest reports "GPT-MODULE path=P sha256=S loaded-srcversion=L
 # file-srcversion=F copies=N" for the module that modprobe loaded.
-field() { sed -n "s/^GPT-MODULE .*$1=\([^ ]*\).*/\1/p" "$out/results.log"; }
+field() { sed -n "s/^GPT-MODULE .*$1=\([^ ]*\).*/\1/p" "$results.log"; }
 module_point() {
 	want=${GPT_MODULE:-}
 	want_sum=none
@@ -69,7 +78,7 @@ module_point() {
 		"srcversion loaded ${lsrc:-?} = file ${fsrc:-?}, copies in the initramfs: ${copies:-?}"
 }
 
-last=$(grep '^GPT-STAGE ' "$out/results.log" | tail -n 1 | cut -d' ' -f2)
+last=$(grep '^GPT-STAGE ' "$results.log" | tail -n 1 | cut -d' ' -f2)
 {
 	case $rc in
 	67) how="init ran to its end" ;;
@@ -82,18 +91,18 @@ last=$(grep '^GPT-STAGE ' "$out/results.log" | tail -n 1 | cut -d' ' -f2)
 	point "$(ok_if has_stage filesystems)" "pmem ext4 -o dax, ext4 and tmpfs mounted"
 	point "$(ok_if has_stage module-loaded)" "gup_pin_test.ko loaded, /dev/gup_test present"
 	module_point
-	point "$(ok_if grep -q '^GPT-SUITE-EXIT ' "$out/results.log")" "test suite ran to its end"
+	point "$(ok_if grep -q '^GPT-SUITE-EXIT ' "$results.log")" "$mode: test suite ran to its end"
 	point "$(ok_if has_stage module-unloaded)" "gup_pin_test.ko unloaded"
-	acq=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_acquired \([0-9]*\).*/\1/p' "$out/results.log")
-	rel=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_released \([0-9]*\).*/\1/p' "$out/results.log")
+	acq=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_acquired \([0-9]*\).*/\1/p' "$results.log")
+	rel=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_released \([0-9]*\).*/\1/p' "$results.log")
 	point "$(ok_if test -n "$acq" -a "$acq" = "$rel")" \
 		"pins balanced after the suite: nr_foll_pin_acquired ${acq:-?} == nr_foll_pin_released ${rel:-?}"
-	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|leaked pin' "$out/console.log" | head -n 3)
+	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|leaked pin' "$console" | head -n 3)
 	point "$(ok_if test -z "$bad")" "no WARNING, BUG, Oops or panic in the console log"
 	[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
 	point "$(ok_if test $rc -eq 67)" "VM shut down cleanly ($how, ${elapsed}s)"
 	echo "1..$n"
-} >"$out/rig.t"
+} >"$rig_t"
 if [ $failed -ne 0 ]; then
 	echo "vm: $how; logs in $out/" >&2
 fi

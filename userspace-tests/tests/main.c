@@ -2,7 +2,10 @@
 /*
  * gpt-tests: the TAP suite, run as root beside a loaded gup_pin_test.ko.
  *
- *   gpt-tests --fsdax DIR --ext4 DIR --tmpfs DIR
+ *   gpt-tests [--experiments] --fsdax DIR --ext4 DIR --tmpfs DIR
+ *
+ * --experiments runs the experiments (experiments.c) instead of the suite:
+ * they need the experiments VM's movable NUMA node (vm/layout.sh).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -15,8 +18,9 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: gpt-tests --fsdax DIR --ext4 DIR --tmpfs DIR\n"
-		"  DIRs: ext4 mounted -o dax, ext4 without dax, tmpfs\n");
+		"usage: gpt-tests [--experiments] --fsdax DIR --ext4 DIR --tmpfs DIR\n"
+		"  DIRs: ext4 mounted -o dax, ext4 without dax, tmpfs\n"
+		"  --experiments: the experiments, not the suite\n");
 	exit(2);
 }
 
@@ -26,9 +30,11 @@ int main(int argc, char **argv)
 		{ "fsdax", required_argument, NULL, 'd' },
 		{ "ext4", required_argument, NULL, 'e' },
 		{ "tmpfs", required_argument, NULL, 't' },
+		{ "experiments", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite s = { 0 };
+	bool experiments = false;
 	struct tap_point t;
 	cpu_set_t cpus;
 	int c, err;
@@ -38,6 +44,7 @@ int main(int argc, char **argv)
 		case 'd': s.dirs.fsdax = optarg; break;
 		case 'e': s.dirs.ext4 = optarg; break;
 		case 't': s.dirs.tmpfs = optarg; break;
+		case 'x': experiments = true; break;
 		default: usage();
 		}
 	}
@@ -71,6 +78,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+	if (experiments) {
+		test_experiments(&s);
+		gpt_modinfo_free(&s.info);
+		return tap_finish();
+	}
 	test_info(&s);
 	test_matrix(&s);
 	test_pin_cases(&s);

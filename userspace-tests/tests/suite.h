@@ -36,5 +36,7 @@ void test_privilege(struct suite *s);
 void test_concurrent(struct suite *s);
 void test_bounds(struct suite *s);
 void test_sampling(struct suite *s);
+/* gpt-tests --experiments: the experiments VM's suite */
+void test_experiments(struct suite *s);
 
 #endif /* GPT_SUITE_H */

@@ -1,0 +1,860 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libgpt: the experiments of "gupctl experiment".  Each pins GPT_EXP_PAGES
+ * pages in one of three ways (enum gpt_exp_mode), lets the kernel do one
+ * thing to them, and says what happened, with the evidence: the module's
+ * per-page samples (pfn, zone), /proc/PID/pagemap, /proc/vmstat, the
+ * migrate:mm_migrate_pages tracepoint, and wall-clock timelines.
+ *
+ * Anonymous memory is bound to NUMA node 1 when there is one (mbind()):
+ * on the experiments VM that node is a DIMM onlined movable, so the pages
+ * start out in ZONE_MOVABLE, in memory blocks that nothing else pins.
+ * The experiments that need that check it and say so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "experiment.h"
+
+#define NPAGES		GPT_EXP_PAGES
+#define HOLD_MS		GPT_EXP_HOLD_MS
+#define OFFLINE_HOLD_MS	GPT_EXP_OFFLINE_HOLD_MS
+/* An operation still blocked this long after the unpin has failed. */
+#define STUCK_MS	10000
+
+#define MPOL_BIND_	2	/* <linux/mempolicy.h> */
+#define MPOL_MF_MOVE_	(1 << 1)
+
+static const char *const tracing = "/sys/kernel/tracing";
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Appends to the evidence line. */
+static void note(struct gpt_exp_result *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void note(struct gpt_exp_result *r, const char *fmt, ...)
+{
+	size_t used = strlen(r->detail);
+	va_list ap;
+
+	if (used + 3 >= sizeof(r->detail))
+		return;
+	if (used) {
+		strcpy(r->detail + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->detail + used, sizeof(r->detail) - used, fmt, ap);
+	va_end(ap);
+}
+
+static void not_run(struct gpt_exp_result *r, const char *why)
+{
+	r->what = GPT_EXP_NOT_RUN;
+	note(r, "%s", why);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, strlen(s)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static long read_num(const char *path, int base)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, base) : -1;
+}
+
+static long read_long(const char *path)
+{
+	return read_num(path, 10);
+}
+
+/* A /proc/vmstat counter, or -1. */
+static long long vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	char key[64];
+	long long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* Private anonymous pages, on node 1 if there is one, each written with
+ * @fill (0: its index + 1). */
+static void *anon_pages(size_t n, int fill)
+{
+	size_t ps = page_size();
+	unsigned long node = access("/sys/devices/system/node/node1", F_OK) ? 1 : 2;
+	char *p = mmap(NULL, n * ps, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Without NUMA there is one node anyway. */
+	syscall(SYS_mbind, p, n * ps, MPOL_BIND_, &node, 8 * sizeof(node), 0);
+	for (size_t i = 0; i < n; i++)
+		memset(p + i * ps, fill ? fill : (int)i + 1, ps);
+	gpt_lru_drain_local();
+	return p;
+}
+
+/*
+ * Pins @n pages at @addr through pin-fast as @mode says; a held pin's
+ * handle goes to @handle.  false when the pin was not taken: then @r says
+ * REFUSED (GUP's errno) or FAILED (the module's).
+ */
+static bool pin_mode(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		     void *addr, size_t n, struct gpt_page_record *rec,
+		     uint64_t *handle, struct gpt_exp_result *r)
+{
+	struct gpt_pin req = { .path = GPT_PATH_PIN_FAST, .addr = (uintptr_t)addr,
+			       .nr_pages = n };
+	struct gpt_pin_result res;
+	int ret;
+
+	*handle = 0;
+	if (mode != GPT_EXP_RELEASED)
+		req.flags |= GPT_FLAG_HOLD;
+	if (mode == GPT_EXP_LONGTERM)
+		req.flags |= GPT_FLAG_LONGTERM;
+	ret = gpt_pin(env->fd, &req, &res, rec, rec ? (uint32_t)n : 0);
+	if (ret) {
+		r->what = GPT_EXP_FAILED;
+		r->err = -ret;
+		note(r, "PIN: %s (%s)", gpt_errno_name(-ret), gpt_reason_name(res.reason));
+		return false;
+	}
+	if (res.error) {
+		r->what = GPT_EXP_REFUSED;
+		r->err = res.error;
+		note(r, "%s pin refused: %s (%s), %" PRIu64 " transient pins",
+		     mode == GPT_EXP_LONGTERM ? "long-term" : "short-term",
+		     gpt_errno_name(res.error), gpt_reason_name(res.reason),
+		     (uint64_t)res.pinned);
+		return false;
+	}
+	*handle = res.handle;
+	return true;
+}
+
+static void unpin(const struct gpt_exp_env *env, uint64_t *handle)
+{
+	struct gpt_unpin_result u;
+
+	if (*handle)
+		gpt_unpin(env->fd, *handle, 0, &u);
+	*handle = 0;
+}
+
+/*
+ * Runs @op(@arg) in a child while the pin @handle is held: if it has not
+ * returned after @hold_ms, the pin is released and the child waited for.
+ * Fills in the timeline (from the start of the operation), AT_ONCE,
+ * WAITED or FAILED; @verb names the operation in it.
+ */
+static void run_blocking(const struct gpt_exp_env *env, int (*op)(void *),
+			 void *arg, uint64_t *handle, int hold_ms,
+			 const char *verb, struct gpt_exp_result *r)
+{
+	struct { double t; int err; } start, end;
+	struct pollfd pfd = { .events = POLLIN };
+	double unpinned = -1;
+	int p[2], status;
+	bool done;
+	pid_t pid;
+
+	if (pipe(p)) {
+		r->what = GPT_EXP_FAILED;
+		r->err = errno;
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		start.t = now_ms();
+		start.err = 0;
+		if (write(p[1], &start, sizeof(start)) < 0)
+			_exit(1);
+		end.err = op(arg);
+		end.t = now_ms();
+		_exit(write(p[1], &end, sizeof(end)) < 0);
+	}
+	close(p[1]);
+	pfd.fd = p[0];
+	if (pid < 0 || read(p[0], &start, sizeof(start)) != sizeof(start)) {
+		r->what = GPT_EXP_FAILED;
+		r->err = pid < 0 ? errno : EIO;
+		close(p[0]);
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		return;
+	}
+	done = poll(&pfd, 1, *handle ? hold_ms : STUCK_MS) == 1;
+	if (!done && *handle) {
+		unpinned = now_ms();
+		unpin(env, handle);
+		done = poll(&pfd, 1, STUCK_MS) == 1;
+	}
+	if (done && read(p[0], &end, sizeof(end)) == sizeof(end)) {
+		r->op_ms = end.t - start.t;
+		r->unpin_ms = unpinned < 0 ? -1 : unpinned - start.t;
+		r->err = end.err;
+		r->what = end.err ? GPT_EXP_FAILED :
+			  unpinned < 0 ? GPT_EXP_AT_ONCE : GPT_EXP_WAITED;
+		if (unpinned < 0)
+			note(r, "%s took %.1f ms%s", verb, r->op_ms,
+			     end.err ? "" : ", nothing to wait for");
+		else
+			note(r, "%s starts at 0, still blocked at %d ms: unpin at %.1f ms, "
+			     "%s returns at %.1f ms", verb, hold_ms, r->unpin_ms,
+			     verb, r->op_ms);
+		if (end.err)
+			note(r, "%s: %s", verb, gpt_errno_name(end.err));
+	} else {
+		kill(pid, SIGKILL);
+		r->what = GPT_EXP_FAILED;
+		r->err = ETIMEDOUT;
+		note(r, "%s still blocked %d ms after the unpin: killed", verb, STUCK_MS);
+	}
+	close(p[0]);
+	waitpid(pid, &status, 0);
+}
+
+/* fsdax: truncate or punch a hole under a pin --------------------------- */
+
+struct fsdax_op {
+	int fd;
+	off_t len;
+	bool punch;
+};
+
+static int fsdax_do(void *arg)
+{
+	struct fsdax_op *o = arg;
+	int ret;
+
+	if (o->punch)
+		ret = fallocate(o->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+				o->len);
+	else
+		ret = ftruncate(o->fd, 0);
+	return ret ? errno : 0;
+}
+
+static void fsdax(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		  struct gpt_exp_result *r, bool punch)
+{
+	struct fsdax_op o = { .len = (off_t)(NPAGES * page_size()), .punch = punch };
+	const char *verb = punch ? "punch hole" : "truncate";
+	uint64_t handle = 0;
+	char path[512];
+	char *p;
+
+	if (!env->dirs.fsdax)
+		return not_run(r, "no fsdax directory (--fsdax)");
+	snprintf(path, sizeof(path), "%s/experiment-%s", env->dirs.fsdax, verb);
+	o.fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (o.fd < 0 || ftruncate(o.fd, o.len))
+		return not_run(r, "cannot create a file on the fsdax mount");
+	p = mmap(NULL, (size_t)o.len, PROT_READ | PROT_WRITE, MAP_SHARED, o.fd, 0);
+	if (p == MAP_FAILED) {
+		close(o.fd);
+		return not_run(r, "cannot map the fsdax file");
+	}
+	for (size_t i = 0; i < NPAGES; i++)
+		p[i * page_size()] = (char)i;
+	if (pin_mode(env, mode, p, NPAGES, NULL, &handle, r)) {
+		run_blocking(env, fsdax_do, &o, &handle, HOLD_MS, verb, r);
+	} else {
+		/* The file is still there to truncate: show it did not wait. */
+		enum gpt_exp_what what = r->what;
+		int err = r->err;
+
+		run_blocking(env, fsdax_do, &o, &handle, HOLD_MS, verb, r);
+		r->what = what;
+		r->err = err;
+	}
+	r->count = r->pages;
+	unpin(env, &handle);
+	munmap(p, (size_t)o.len);
+	close(o.fd);
+	unlink(path);
+}
+
+static void fsdax_truncate(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+			   struct gpt_exp_result *r)
+{
+	fsdax(env, mode, r, false);
+}
+
+static void fsdax_punch(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+			struct gpt_exp_result *r)
+{
+	fsdax(env, mode, r, true);
+}
+
+/* ZONE_MOVABLE: where the pinned pages are ----------------------------- */
+
+/*
+ * The tracepoint, on and emptied, when tracefs has it.  The experiments VM
+ * turns it on at boot (trace_event=), and then it is left on: switching a
+ * tracepoint patches kernel text, which can race with the other CPU under
+ * TCG.  *@was_on says whether to turn it off again.
+ */
+static bool trace_start(bool *was_on)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/events/migrate/mm_migrate_pages/enable", tracing);
+	*was_on = read_long(path) == 1;
+	if (!*was_on && write_file(path, "1"))
+		return false;
+	/* Opening the trace file with O_TRUNC empties the buffer. */
+	snprintf(path, sizeof(path), "%s/trace", tracing);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Sums nr_succeeded of the mm_migrate_pages events and names the reasons. */
+static void trace_stop(struct gpt_exp_result *r, bool was_on)
+{
+	char path[256], line[512], *reasons = r->trace_reason;
+	unsigned long ok = 0, events = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/migrate/mm_migrate_pages/enable", tracing);
+	if (!was_on)
+		write_file(path, "0");
+	snprintf(path, sizeof(path), "%s/trace", tracing);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = strstr(line, "nr_succeeded="), *why = strstr(line, "reason=");
+		char word[32];
+
+		if (!strstr(line, "mm_migrate_pages:") || !s || !why)
+			continue;
+		events++;
+		ok += strtoul(s + 13, NULL, 10);
+		if (sscanf(why + 7, "%31s", word) == 1 && !strstr(reasons, word) &&
+		    strlen(reasons) + strlen(word) + 2 < sizeof(r->trace_reason))
+			strcat(strcat(reasons, reasons[0] ? "," : ""), word);
+	}
+	fclose(f);
+	r->traced = true;
+	r->trace_events = events;
+	r->trace_succeeded = ok;
+	note(r, "trace: %lu mm_migrate_pages event%s, nr_succeeded %lu, reason %s",
+	     events, events == 1 ? "" : "s", ok, events ? reasons : "-");
+}
+
+/* The kernel's own account of migrations across a pin: vmstat and trace. */
+struct migrate_watch {
+	long long ok0, fail0;
+	bool traced, was_on;
+};
+
+static void watch_begin(struct migrate_watch *w)
+{
+	w->ok0 = vmstat("pgmigrate_success");
+	w->fail0 = vmstat("pgmigrate_fail");
+	w->traced = trace_start(&w->was_on);
+}
+
+static void watch_end(struct migrate_watch *w, struct gpt_exp_result *r)
+{
+	r->vm_success = vmstat("pgmigrate_success") - w->ok0;
+	r->vm_fail = vmstat("pgmigrate_fail") - w->fail0;
+	note(r, "pgmigrate_success %+lld, pgmigrate_fail %+lld", r->vm_success, r->vm_fail);
+	if (w->traced)
+		trace_stop(r, w->was_on);
+}
+
+/* Every page in ZONE_MOVABLE before the pin, or not_run() says otherwise. */
+static bool all_movable(const struct gpt_page_record *rec, size_t n,
+			struct gpt_exp_result *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (rec[i].before.zone != GPT_ZONE_MOVABLE) {
+			not_run(r, "");
+			note(r, "page %zu is in zone %s, not movable: run it in the "
+			     "experiments VM (make run; vm/layout.sh)", i,
+			     gpt_zone_name(rec[i].before.zone));
+			return false;
+		}
+	return true;
+}
+
+/* How many pages GUP moved (pinned pfn != before), and where to. */
+static void where_pinned(const struct gpt_page_record *rec, size_t n,
+			 struct gpt_exp_result *r)
+{
+	unsigned int moved = 0;
+	uint32_t to = GPT_ZONE_UNKNOWN;
+
+	for (size_t i = 0; i < n; i++)
+		if (rec[i].pinned.pfn != rec[i].before.pfn) {
+			moved++;
+			to = rec[i].pinned.zone;
+		}
+	r->count = moved ? moved : (unsigned int)n;
+	r->what = moved ? GPT_EXP_MIGRATED : GPT_EXP_IN_PLACE;
+	if (moved)
+		note(r, "%u/%zu pages movable -> %s (page 0: pfn %#" PRIx64 " -> %#" PRIx64 ")",
+		     moved, n, gpt_zone_name(to), (uint64_t)rec[0].before.pfn,
+		     (uint64_t)rec[0].pinned.pfn);
+	else
+		note(r, "%zu/%zu pages pinned in place, in zone %s", n, n,
+		     gpt_zone_name(rec[0].before.zone));
+}
+
+/* The data reads the same through the mapping and through the pin. */
+static void data_check(const struct gpt_exp_env *env, uint64_t handle,
+		       const char *p, size_t n, struct gpt_exp_result *r)
+{
+	char byte;
+
+	for (size_t i = 0; handle && i < n; i++)
+		if (!gpt_rw(env->fd, handle, i, 0, &byte, 1, false, NULL) &&
+		    byte == p[i * page_size()] && byte == (char)(i + 1))
+			r->data_same++;
+	if (handle)
+		note(r, "data same through the mapping and the pin: %u/%zu pages",
+		     r->data_same, n);
+}
+
+static void movable(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		    struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	struct migrate_watch w;
+	uint64_t handle;
+	char *p = anon_pages(NPAGES, 0);
+
+	if (!p)
+		return not_run(r, "mmap failed");
+	watch_begin(&w);
+	if (pin_mode(env, mode, p, NPAGES, rec, &handle, r) && all_movable(rec, NPAGES, r))
+		where_pinned(rec, NPAGES, r);
+	watch_end(&w, r);
+	data_check(env, handle, p, NPAGES, r);
+	unpin(env, &handle);
+	munmap(p, NPAGES * page_size());
+}
+
+/* A long-term pin of pages that are pinned already (short-term: released,
+ * held; or long-term): can GUP migrate them out of ZONE_MOVABLE? */
+static void longterm_of_pinned(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+			       struct gpt_exp_result *r)
+{
+	static struct gpt_page_record first[NPAGES], rec[NPAGES];
+	struct gpt_exp_result scratch = { 0 };
+	struct migrate_watch w;
+	uint64_t handle, second;
+	char *p = anon_pages(NPAGES, 0);
+
+	if (!p)
+		return not_run(r, "mmap failed");
+	if (!pin_mode(env, mode, p, NPAGES, first, &handle, &scratch)) {
+		*r = scratch;
+	} else if (all_movable(first, NPAGES, r)) {
+		note(r, "first pin %s", mode == GPT_EXP_RELEASED ? "released" : "held");
+		watch_begin(&w);
+		if (pin_mode(env, GPT_EXP_LONGTERM, p, NPAGES, rec, &second, r)) {
+			/* before is where the first pin left the pages */
+			where_pinned(rec, NPAGES, r);
+			unpin(env, &second);
+		} else {
+			r->what = GPT_EXP_FAILED;
+		}
+		watch_end(&w, r);
+	}
+	unpin(env, &handle);
+	munmap(p, NPAGES * page_size());
+}
+
+/* Memory offline of the block that holds a pinned page ------------------ */
+
+static int offline_do(void *arg)
+{
+	return -write_file(arg, "offline");
+}
+
+static void offline(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		    struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	/* hexadecimal, without 0x */
+	long block = read_num("/sys/devices/system/memory/block_size_bytes", 16);
+	char state[128], zones[128];
+	uint64_t handle, nr;
+	unsigned int inside = 0;
+	char *p;
+	int fd;
+
+	if (block <= 0)
+		return not_run(r, "no memory hotplug (/sys/devices/system/memory)");
+	p = anon_pages(NPAGES, 0);
+	if (!p)
+		return not_run(r, "mmap failed");
+	if (!pin_mode(env, mode, p, NPAGES, rec, &handle, r) || !all_movable(rec, NPAGES, r))
+		goto out;
+	/* The block page 0 was in before the pin: a long-term pin moved it. */
+	nr = rec[0].before.pfn * page_size() / (uint64_t)block;
+	for (size_t i = 0; i < NPAGES; i++)
+		inside += rec[i].pinned.pfn * page_size() / (uint64_t)block == nr;
+	snprintf(state, sizeof(state), "/sys/devices/system/memory/memory%" PRIu64 "/state", nr);
+	snprintf(zones, sizeof(zones), "/sys/devices/system/memory/memory%" PRIu64 "/valid_zones", nr);
+	fd = open(zones, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, zones, sizeof(zones) - 1);
+
+		zones[n > 0 ? n - 1 : 0] = 0;
+		close(fd);
+	}
+	note(r, "memory%" PRIu64 " (%ld MiB, %s), %u of the %s pages in it",
+	     nr, block >> 20, fd >= 0 ? zones : "?", inside,
+	     mode == GPT_EXP_RELEASED ? "released" : "pinned");
+	run_blocking(env, offline_do, state, &handle, OFFLINE_HOLD_MS, "offline", r);
+	r->count = inside;
+	if (r->what == GPT_EXP_AT_ONCE || r->what == GPT_EXP_WAITED) {
+		int err = write_file(state, "online_movable");
+
+		if (err)
+			note(r, "online_movable again: %s", gpt_errno_name(-err));
+	}
+out:
+	unpin(env, &handle);
+	munmap(p, NPAGES * page_size());
+}
+
+/* fork(): does the child get the pinned pages or copies? --------------- */
+
+static void fork_copy(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		      struct gpt_exp_result *r)
+{
+	struct gpt_kpage parent[NPAGES], child[NPAGES];
+	unsigned int copied = 0;
+	uint64_t handle;
+	int p[2], status, err;
+	char *mem = anon_pages(NPAGES, 0), c;
+	pid_t pid;
+
+	if (!mem)
+		return not_run(r, "mmap failed");
+	if (!pin_mode(env, mode, mem, NPAGES, NULL, &handle, r))
+		goto out;
+	if (pipe(p)) {
+		not_run(r, "pipe failed");
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		_exit(read(p[0], &c, 1) < 0);
+	}
+	close(p[0]);
+	err = pid < 0 ? -errno : gpt_kpages_read(0, (uintptr_t)mem, NPAGES, parent);
+	if (!err)
+		err = gpt_kpages_read(pid, (uintptr_t)mem, NPAGES, child);
+	close(p[1]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (err) {
+		not_run(r, "");
+		note(r, "reading /proc/PID/pagemap: %s", gpt_errno_name(-err));
+		goto out;
+	}
+	for (size_t i = 0; i < NPAGES; i++)
+		copied += child[i].pfn != parent[i].pfn;
+	r->what = copied ? GPT_EXP_COPIED : GPT_EXP_SHARED;
+	r->count = copied ? copied : NPAGES - copied;
+	note(r, "the child's pages: %u/%d copies at fork, %u/%d the parent's own "
+	     "(page 0: parent pfn %#" PRIx64 ", child %#" PRIx64 ")", copied, NPAGES,
+	     NPAGES - copied, NPAGES, parent[0].pfn, child[0].pfn);
+out:
+	unpin(env, &handle);
+	munmap(mem, NPAGES * page_size());
+}
+
+/* KSM: are pinned pages merged? ---------------------------------------- */
+
+#define KSM "/sys/kernel/mm/ksm/"
+
+static void ksm(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		struct gpt_exp_result *r)
+{
+	const size_t half = NPAGES / 2;
+	long run = read_long(KSM "run"), sleep_ms = read_long(KSM "sleep_millisecs");
+	long scan = read_long(KSM "pages_to_scan"), scans;
+	struct gpt_kpage k[NPAGES], before[NPAGES];
+	struct gpt_page_sample held[NPAGES];
+	struct gpt_query_result q;
+	unsigned int pinned = 0, control = 0, replaced = 0, away = 0, ksm_flag = 0;
+	char num[32];
+	uint64_t handle = 0;
+	char *p;
+	double t0;
+
+	if (run < 0)
+		return not_run(r, "no KSM in this kernel (CONFIG_KSM)");
+	/*
+	 * The pinned half alike, the control half alike but unlike the first:
+	 * a pinned page that ksmd finds first in its unstable tree would
+	 * otherwise be every control page's partner, and merging with it fails.
+	 */
+	p = anon_pages(NPAGES, 0x5a);
+	if (!p)
+		return not_run(r, "mmap failed");
+	memset(p + half * page_size(), 0xa5, half * page_size());
+	if (madvise(p, NPAGES * page_size(), MADV_MERGEABLE)) {
+		not_run(r, "madvise(MADV_MERGEABLE) failed");
+		goto out;
+	}
+	/* The first half is pinned, the second half is the control. */
+	if (!pin_mode(env, mode, p, half, NULL, &handle, r))
+		goto out;
+	if (gpt_kpages_read(0, (uintptr_t)p, NPAGES, before)) {
+		not_run(r, "cannot read /proc/self/pagemap");
+		goto out;
+	}
+	scans = read_long(KSM "full_scans");
+	write_file(KSM "sleep_millisecs", "0");
+	write_file(KSM "pages_to_scan", "1000");
+	write_file(KSM "run", "1");
+	t0 = now_ms();
+	while (read_long(KSM "full_scans") < scans + 3 && now_ms() - t0 < 30000)
+		usleep(20000);
+	/*
+	 * Merged: mapping the same page as another page of its half.  Not
+	 * KPF_KSM: 6.12's /proc/kpageflags sets it on every anonymous page
+	 * (it tests mapping & PAGE_MAPPING_KSM, which has the anon bit).
+	 */
+	if (!gpt_kpages_read(0, (uintptr_t)p, NPAGES, k))
+		for (size_t i = 0; i < NPAGES; i++) {
+			size_t from = i < half ? 0 : half;
+			bool merged = false;
+
+			for (size_t j = from; j < from + half; j++)
+				merged |= j != i && k[j].pfn == k[i].pfn;
+
+			if (i < half)
+				pinned += merged;
+			else
+				control += merged;
+			if (i < half && k[i].pfn != before[i].pfn)
+				replaced++;
+			if (i < half && (k[i].kflags & (1ULL << 21)))	/* KPF_KSM */
+				ksm_flag++;
+		}
+	/* Is the page the pin holds still the one the process maps? */
+	if (handle && !gpt_query(env->fd, handle, 0, held, (uint32_t)half, &q))
+		for (size_t i = 0; i < half && i < q.nr_records; i++)
+			away += held[i].pfn != k[i].pfn;
+	r->what = pinned ? GPT_EXP_MERGED : GPT_EXP_NOT_MERGED;
+	r->count = pinned ? pinned : (unsigned int)half - pinned;
+	r->pages = (unsigned int)half;
+	r->control = control;
+	note(r, "%s pages merged: %u/%zu, unpinned control: %u/%zu, after %ld full scans "
+	     "(%.0f ms)", mode == GPT_EXP_RELEASED ? "once-pinned" : "pinned", pinned,
+	     half, control, half, read_long(KSM "full_scans") - scans, now_ms() - t0);
+	note(r, "%u/%zu of the %s pages replaced in the page table", replaced, half,
+	     mode == GPT_EXP_RELEASED ? "once-pinned" : "pinned");
+	note(r, "KPF_KSM on %u/%zu of them", ksm_flag, half);
+	if (handle)
+		note(r, "the process maps another page than the pin holds: %u/%zu pages",
+		     away, half);
+	r->data_same = (unsigned int)half - away;
+	/* Unmerge everything, then put ksmd back as it was. */
+	write_file(KSM "run", "2");
+	snprintf(num, sizeof(num), "%ld", scan);
+	write_file(KSM "pages_to_scan", num);
+	snprintf(num, sizeof(num), "%ld", sleep_ms);
+	write_file(KSM "sleep_millisecs", num);
+	snprintf(num, sizeof(num), "%ld", run);
+	write_file(KSM "run", num);
+out:
+	unpin(env, &handle);
+	munmap(p, NPAGES * page_size());
+}
+
+/* move_pages(2) to the other NUMA node --------------------------------- */
+
+static void move_pages_(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+			struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	void *pages[NPAGES];
+	int nodes[NPAGES], status[NPAGES], moved = 0, unset = 0, err = 0, to;
+	uint64_t handle;
+	long ret;
+	char *p;
+
+	if (access("/sys/devices/system/node/node1", F_OK))
+		return not_run(r, "one NUMA node: the experiments VM has two");
+	p = anon_pages(NPAGES, 0);
+	if (!p)
+		return not_run(r, "mmap failed");
+	if (!pin_mode(env, mode, p, NPAGES, rec, &handle, r))
+		goto out;
+	/* To the other node than the one the pin left page 0 on. */
+	to = rec[0].pinned.nid ? 0 : 1;
+	for (size_t i = 0; i < NPAGES; i++) {
+		pages[i] = p + i * page_size();
+		nodes[i] = to;
+		status[i] = -1000;
+	}
+	ret = syscall(SYS_move_pages, 0, NPAGES, pages, nodes, status, MPOL_MF_MOVE_);
+	for (size_t i = 0; i < NPAGES; i++) {
+		if (status[i] == to)
+			moved++;
+		else if (status[i] == -1000)
+			unset++;
+		else if (status[i] < 0 && !err)
+			err = -status[i];
+	}
+	r->what = moved == NPAGES ? GPT_EXP_MOVED : GPT_EXP_NOT_MOVED;
+	r->count = moved == NPAGES ? NPAGES : NPAGES - moved;
+	r->err = moved == NPAGES ? 0 : err;
+	r->value = ret;
+	note(r, "node %u -> %d: move_pages() returned %ld%s%s; status: %d pages on node %d",
+	     rec[0].pinned.nid, to, ret, ret < 0 ? " " : "",
+	     ret < 0 ? gpt_errno_name(errno) : "", moved, to);
+	if (unset)
+		note(r, "%d pages' status left as it was (the count returned is "
+		     "the pages not migrated)", unset);
+	if (err)
+		note(r, "first error in status: %s", gpt_errno_name(err));
+out:
+	unpin(env, &handle);
+	munmap(p, NPAGES * page_size());
+}
+
+const struct gpt_experiment gpt_experiments[] = {
+	{ "fsdax-truncate", "truncate an fsdax file", fsdax_truncate },
+	{ "fsdax-punch", "punch a hole in an fsdax file", fsdax_punch },
+	{ "movable", "pin anonymous pages in ZONE_MOVABLE", movable },
+	{ "longterm-of-pinned", "long-term pin of movable pages pinned before",
+	  longterm_of_pinned },
+	{ "offline", "offline the memory block of the pages", offline },
+	{ "move-pages", "move_pages() to another NUMA node", move_pages_ },
+	{ "fork", "fork(): the child's pages", fork_copy },
+	{ "ksm", "KSM: merge identical pages", ksm },
+};
+
+const unsigned int gpt_nr_experiments = sizeof(gpt_experiments) / sizeof(gpt_experiments[0]);
+
+const struct gpt_experiment *gpt_experiment_by_name(const char *name)
+{
+	for (unsigned int i = 0; i < gpt_nr_experiments; i++)
+		if (!strcmp(gpt_experiments[i].name, name))
+			return &gpt_experiments[i];
+	return NULL;
+}
+
+const char *gpt_exp_mode_name(enum gpt_exp_mode mode)
+{
+	static const char *const names[] = {
+		[GPT_EXP_RELEASED] = "released", [GPT_EXP_HELD] = "held",
+		[GPT_EXP_LONGTERM] = "longterm",
+	};
+
+	return mode < GPT_EXP_MODES ? names[mode] : "?";
+}
+
+const char *gpt_exp_what_name(enum gpt_exp_what what)
+{
+	static const char *const names[] = {
+		[GPT_EXP_NOT_RUN] = "not-run", [GPT_EXP_AT_ONCE] = "at-once",
+		[GPT_EXP_WAITED] = "waited", [GPT_EXP_FAILED] = "failed",
+		[GPT_EXP_REFUSED] = "refused", [GPT_EXP_MIGRATED] = "migrated",
+		[GPT_EXP_IN_PLACE] = "in-place", [GPT_EXP_COPIED] = "copied",
+		[GPT_EXP_SHARED] = "shared", [GPT_EXP_MERGED] = "merged",
+		[GPT_EXP_NOT_MERGED] = "not-merged", [GPT_EXP_MOVED] = "moved",
+		[GPT_EXP_NOT_MOVED] = "not-moved",
+	};
+
+	return what < GPT_EXP_WHAT_END ? names[what] : "?";
+}
+
+void gpt_exp_cell(const struct gpt_exp_result *r, char *buf, size_t len)
+{
+	switch (r->what) {
+	case GPT_EXP_AT_ONCE:
+		snprintf(buf, len, "at once, %.0f ms", r->op_ms);
+		break;
+	case GPT_EXP_WAITED:
+		snprintf(buf, len, "waited %.0f ms", r->op_ms);
+		break;
+	case GPT_EXP_FAILED:
+	case GPT_EXP_REFUSED:
+		snprintf(buf, len, "%s %s", gpt_exp_what_name(r->what), gpt_errno_name(r->err));
+		break;
+	case GPT_EXP_NOT_MOVED:
+		snprintf(buf, len, "not moved %u/%u%s%s", r->count, r->pages,
+			 r->err ? " " : "", r->err ? gpt_errno_name(r->err) : "");
+		break;
+	case GPT_EXP_NOT_RUN:
+		snprintf(buf, len, "-");
+		break;
+	default:
+		snprintf(buf, len, "%s %u/%u", gpt_exp_what_name(r->what), r->count, r->pages);
+	}
+}
+
+void gpt_exp_run(const struct gpt_experiment *e, const struct gpt_exp_env *env,
+		 enum gpt_exp_mode mode, struct gpt_exp_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->pages = NPAGES;
+	r->unpin_ms = -1;
+	e->run(env, mode, r);
+}

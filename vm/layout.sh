@@ -1,0 +1,37 @@
+# shellcheck shell=sh
+# The VM's memory, sourced by vm/run.sh and vm/gup-vm: layout LAYOUT sets
+# $vm_qemu (qemu arguments) and $vm_append (kernel command line).
+#
+# Both: 2 CPUs, 1G of RAM, of which 256M at 512M and 128M at 768M become
+# legacy pmem (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for ext4.
+#
+# "experiments" adds NUMA node 1: a 256M DIMM, onlined movable at boot
+# (memhp_default_state=online_movable).  It is all ZONE_MOVABLE, and only
+# what is bound there (mbind()) lives there: long-term pins migrate out of
+# it, its memory blocks can be offlined, move_pages() has a second node.
+layout() {
+	vm_append="panic=-1 panic_on_warn=1 oops=panic"
+	vm_append="$vm_append memmap=256M!512M memmap=128M!768M secretmem.enable=1"
+	vm_qemu="-nodefaults -no-user-config -M pc -accel tcg -cpu max -smp 2"
+	case $1 in
+	suite)
+		vm_qemu="$vm_qemu -m 1G"
+		;;
+	experiments)
+		# One host thread runs both vCPUs: the experiments switch a
+		# tracepoint, and text patching (int3, then a sync IPI) has been
+		# seen to race with the other vCPU under multi-threaded TCG.
+		vm_qemu=$(echo "$vm_qemu" | sed 's/-accel tcg/-accel tcg,thread=single/')
+		vm_append="$vm_append memhp_default_state=online_movable"
+		vm_qemu="$vm_qemu -m 1G,slots=2,maxmem=2G"
+		vm_qemu="$vm_qemu -object memory-backend-ram,id=ram0,size=1G"
+		vm_qemu="$vm_qemu -numa node,nodeid=0,cpus=0-1,memdev=ram0 -numa node,nodeid=1"
+		vm_qemu="$vm_qemu -object memory-backend-ram,id=dimm1,size=256M"
+		vm_qemu="$vm_qemu -device pc-dimm,id=dimm1,memdev=dimm1,node=1"
+		;;
+	*)
+		echo "layout: no layout \"$1\"" >&2
+		return 1
+		;;
+	esac
+}
