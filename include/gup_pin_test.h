@@ -357,6 +357,54 @@ struct gpt_rw_result {
 	__u32 reason;
 };
 
+/*
+ * GPT_IOC_HOLDS: the pin watch.  Every held pin of every open file of
+ * /dev/gup_test that is at least older_than_ns old, a record per page, in
+ * the order the holds were taken (what Android's page_pinner reports as
+ * "pinned for at least N us").  Holds of memory the caller may not look
+ * into (another process's, without CAP_SYS_PTRACE: as QUERY) are counted
+ * in hidden and not listed; pfns need CAP_SYS_ADMIN, as in pagemap.
+ * At most gpt_info.query_max records a call: ask again from next_id and
+ * next_index.
+ */
+struct gpt_holds {
+	struct gpt_head head;	/* result: struct gpt_holds_result */
+	__aligned_u64 older_than_ns;	/* only holds at least this old */
+	__aligned_u64 id;	/* start at this hold (0: the first) ... */
+	__aligned_u64 index;	/* ... and this page of it */
+	struct gpt_array records;	/* struct gpt_held_page, or 0: count only */
+};
+
+/* One page of a hold, as GPT_IOC_HOLDS lists it. */
+struct gpt_held_page {
+	__aligned_u64 id;	/* the hold's id, module-wide and never reused */
+	__aligned_u64 handle;	/* its handle in the file that holds it */
+	__aligned_u64 index;	/* the page's index in the hold */
+	__aligned_u64 addr;	/* the page's user address */
+	__aligned_u64 age_ns;	/* since the hold was pinned */
+	__aligned_u64 flags;	/* the PIN's GPT_FLAG_* */
+	__u32 path;		/* the PIN's path */
+	__s32 owner;		/* the process that pinned, in the caller's pid
+				 * namespace (0: not in it)
+				 */
+	__s32 pid;		/* the PIN's pid: the pinned memory's process,
+				 * 0 for the owner's own
+				 */
+	__u32 reserved0;
+	struct gpt_page_sample sample;	/* the page now */
+};
+
+struct gpt_holds_result {
+	__u32 size;
+	__u32 reason;
+	__aligned_u64 nr_records;	/* records written */
+	__aligned_u64 next_id;		/* where to ask again; 0: all listed */
+	__aligned_u64 next_index;
+	__aligned_u64 holds;		/* holds listed or left to list, in all */
+	__aligned_u64 pages;		/* their pages */
+	__aligned_u64 hidden;		/* old enough, but not the caller's to see */
+};
+
 #define GPT_NAME_LEN		32
 
 /* One path, as INFO lists it. */
@@ -407,10 +455,11 @@ struct gpt_info {
 #define GPT_IOC_QUERY	_IO(GPT_IOC_MAGIC, 0x53)	/* gpt_query */
 #define GPT_IOC_READ	_IO(GPT_IOC_MAGIC, 0x54)	/* gpt_rw */
 #define GPT_IOC_WRITE	_IO(GPT_IOC_MAGIC, 0x55)	/* gpt_rw */
+#define GPT_IOC_HOLDS	_IO(GPT_IOC_MAGIC, 0x58)	/* gpt_holds */
 /*
  * Planned, numbers kept: 0x56 BENCH (the module times the pin and release
  * loops per repeat), 0x57 SAMPLE (pages by pfn, as /proc/PID/pagemap
- * names them), 0x58 HOLDS (every hold of every file, with its age).
+ * names them).
  */
 
 /* The first published size of each struct: smaller is EINVAL. */
@@ -428,5 +477,8 @@ struct gpt_info {
 #define GPT_PAGE_RECORD_SIZE_VER3	144
 #define GPT_PATH_INFO_SIZE_VER3		88
 #define GPT_REFUSAL_SIZE_VER3		16
+#define GPT_HOLDS_SIZE_VER3		56
+#define GPT_HOLDS_RESULT_SIZE_VER3	56
+#define GPT_HELD_PAGE_SIZE_VER3		112
 
 #endif /* _UAPI_GUP_PIN_TEST_H */

@@ -4,6 +4,7 @@
 #define GPT_H
 
 #include <linux/bits.h>
+#include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -62,6 +63,9 @@ long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
  */
 struct gpt_hold {
 	u64 handle;
+	u64 id;			/* module-wide, for HOLDS (never reused) */
+	struct pid *owner;	/* the process that pinned (its tgid) */
+	struct list_head all;	/* on the module-wide list of holds */
 	const struct gpt_path_desc *path;
 	u64 flags;		/* the PIN request's GPT_FLAG_* */
 	u64 addr;
@@ -114,6 +118,12 @@ u32 gpt_hold_dirty_refusal(const struct gpt_hold *hold, u64 first, u64 nr);
 struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle);
 void gpt_hold_release(struct gpt_hold *hold, bool dirty);
 void gpt_holds_release_all(struct gpt_file *gf);
+/*
+ * HOLDS: fill @snap (room for @room) from every hold on the module-wide
+ * list as @req asks; count them in @res.  @n: records filled.
+ */
+void gpt_holds_walk(const struct gpt_holds *req, struct gpt_holds_result *res,
+		    struct gpt_held_page *snap, u64 room, u64 *n);
 
 /* The errno that goes with a refusal's reason (uarg.c). */
 int gpt_reason_errno(u32 reason);
@@ -132,6 +142,7 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg);
 long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg);
 long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg);
 long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write);
+long gpt_ioctl_holds(void __user *uarg);
 
 extern unsigned int gpt_max_pages;
 extern unsigned int gpt_max_held_pages;

@@ -3,15 +3,23 @@
  * Held pins: pages a PIN with GPT_FLAG_HOLD keeps under a handle, owned by
  * the open file.  GPT_IOC_UNPIN releases one hold, close() all of them.
  * A hold is taken out of the file under the lock and released outside it:
- * releasing may sleep on a page lock (set_page_dirty_lock()).
+ * releasing may sleep on a page lock (set_page_dirty_lock()).  While in a
+ * file, a hold is also on one module-wide list, for HOLDS (watch.c); the
+ * file's lock is taken before the list's.
  */
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/pid.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/xarray.h>
 #include "gpt.h"
+
+/* Every hold of every file, in the order they were taken. */
+static DEFINE_MUTEX(gpt_all_lock);
+static LIST_HEAD(gpt_all_holds);
+static u64 gpt_last_id;
 
 /* Count @nr more held pages against the file's budget, or -ENOSPC. */
 int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr)
@@ -47,8 +55,15 @@ u64 gpt_hold_add(struct gpt_file *gf, struct gpt_hold *hold)
 	mutex_lock(&gf->lock);
 	handle = ++gf->next_handle;
 	hold->handle = handle;
-	if (xa_insert(&gf->holds, handle, hold, GFP_KERNEL))
+	if (xa_insert(&gf->holds, handle, hold, GFP_KERNEL)) {
 		handle = 0;
+	} else {
+		hold->owner = get_task_pid(current, PIDTYPE_TGID);
+		mutex_lock(&gpt_all_lock);
+		hold->id = ++gpt_last_id;
+		list_add_tail(&hold->all, &gpt_all_holds);
+		mutex_unlock(&gpt_all_lock);
+	}
 	mutex_unlock(&gf->lock);
 	return handle;
 }
@@ -81,8 +96,12 @@ struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle)
 
 	mutex_lock(&gf->lock);
 	hold = xa_erase(&gf->holds, handle);
-	if (hold)
+	if (hold) {
 		gf->held_pages -= hold->nr;
+		mutex_lock(&gpt_all_lock);
+		list_del(&hold->all);
+		mutex_unlock(&gpt_all_lock);
+	}
 	mutex_unlock(&gf->lock);
 	return hold;
 }
@@ -92,10 +111,59 @@ void gpt_hold_release(struct gpt_hold *hold, bool dirty)
 {
 	hold->path->release(hold->pages, hold->nr, dirty);
 	gpt_memlock_uncharge(hold->charge_mm, hold->charged);
+	put_pid(hold->owner);
 	mmdrop(hold->charge_mm);
 	mmdrop(hold->mm);
 	kvfree(hold->pages);
 	kfree(hold);
+}
+
+void gpt_holds_walk(const struct gpt_holds *req, struct gpt_holds_result *res,
+		    struct gpt_held_page *snap, u64 room, u64 *n)
+{
+	struct gpt_hold *hold;
+	u64 now = ktime_get_ns(), age, i;
+
+	mutex_lock(&gpt_all_lock);
+	list_for_each_entry(hold, &gpt_all_holds, all) {
+		age = now - hold->pinned_ns;
+		if (age < req->older_than_ns)
+			continue;
+		if (!gpt_may_access_mm(hold->mm)) {
+			res->hidden++;
+			continue;
+		}
+		res->holds++;
+		res->pages += hold->nr;
+		if (hold->id < req->id || !room)
+			continue;
+		for (i = hold->id == req->id ? req->index : 0; i < hold->nr; i++) {
+			struct gpt_held_page *p;
+
+			if (*n == room) {
+				if (!res->next_id) {
+					res->next_id = hold->id;
+					res->next_index = i;
+				}
+				break;
+			}
+			p = &snap[(*n)++];
+			*p = (struct gpt_held_page) {
+				.id = hold->id,
+				.handle = hold->handle,
+				.index = i,
+				.addr = hold->addr + i * PAGE_SIZE,
+				.age_ns = age,
+				.flags = hold->flags,
+				.path = hold->path->id,
+				.owner = pid_vnr(hold->owner),
+				.pid = hold->pid,
+			};
+			/* The pin keeps the page; sampling does not sleep. */
+			gpt_sample_page(hold->pages[i], &p->sample);
+		}
+	}
+	mutex_unlock(&gpt_all_lock);
 }
 
 /* close(): what was written through a pin is released dirty. */

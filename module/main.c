@@ -39,6 +39,9 @@ static_assert(sizeof(struct gpt_info_req) == GPT_INFO_REQ_SIZE_VER3);
 static_assert(sizeof(struct gpt_info) == GPT_INFO_SIZE_VER3);
 static_assert(sizeof(struct gpt_path_info) == GPT_PATH_INFO_SIZE_VER3);
 static_assert(sizeof(struct gpt_refusal) == GPT_REFUSAL_SIZE_VER3);
+static_assert(sizeof(struct gpt_holds) == GPT_HOLDS_SIZE_VER3);
+static_assert(sizeof(struct gpt_holds_result) == GPT_HOLDS_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_held_page) == GPT_HELD_PAGE_SIZE_VER3);
 
 static int gpt_open(struct inode *inode, struct file *file)
 {
@@ -82,6 +85,8 @@ static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return gpt_ioctl_rw(gf, uarg, false);
 	case GPT_IOC_WRITE:
 		return gpt_ioctl_rw(gf, uarg, true);
+	case GPT_IOC_HOLDS:
+		return gpt_ioctl_holds(uarg);
 	}
 	return -ENOTTY;
 }

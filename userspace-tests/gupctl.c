@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "experiment.h"
 #include "gpt.h"
 
@@ -46,6 +47,10 @@ static void usage(void)
 	      "  unpin HANDLE [--dirty]  release a held pin (session)\n"
 	      "  matrix [--fsdax DIR] [--ext4 DIR] [--tmpfs DIR] [--pages N]\n"
 	      "                          every kind of memory x every path\n"
+	      "  watch [--older-than MS] [--every MS [--count N]]\n"
+	      "                          every page of every hold of every open file\n"
+	      "                          pinned for at least MS: owner, path, pfn,\n"
+	      "                          zone, kind, age (--count 0: until killed)\n"
 	      "  experiment list|all|NAME... [--fsdax DIR]\n"
 	      "                          what the kernel does to pinned pages: each\n"
 	      "                          experiment with a short-term pin released at\n"
@@ -642,6 +647,110 @@ static int cmd_matrix(int argc, char **argv)
 	return 0;
 }
 
+/* One listing of the pin watch: every page of every hold old enough. */
+static int watch_once(uint64_t older_ms)
+{
+	static struct gpt_held_page rec[256];
+	struct gpt_holds_result r;
+	uint64_t id = 0, index = 0, n = 0;
+	int ret;
+
+	do {
+		ret = gpt_holds(dev, older_ms * 1000000, id, index, rec, 256, &r);
+		if (ret) {
+			fprintf(stderr, "gupctl: HOLDS: %s (%s)\n", gpt_errno_name(-ret),
+				gpt_reason_name(r.reason));
+			return 1;
+		}
+		if (!n && json)
+			printf("{\"older_than_ms\": %" PRIu64 ", \"holds\": %" PRIu64
+			       ", \"pages\": %" PRIu64 ", \"hidden\": %" PRIu64
+			       ", \"records\": [", older_ms, (uint64_t)r.holds,
+			       (uint64_t)r.pages, (uint64_t)r.hidden);
+		else if (!n)
+			printf("pinned for at least %" PRIu64 " ms: %" PRIu64 " holds, %"
+			       PRIu64 " pages (%" PRIu64 " more holds not yours to see)\n"
+			       "%-5s %-7s %-6s %-12s %-15s %-5s %-14s %-10s %-7s %-9s %s\n",
+			       older_ms, (uint64_t)r.holds, (uint64_t)r.pages,
+			       (uint64_t)r.hidden, "HOLD", "OWNER", "HANDLE", "PATH",
+			       "FLAGS", "PAGE", "ADDR", "PFN", "ZONE", "KIND", "AGE");
+		for (uint64_t i = 0; i < r.nr_records; i++, n++) {
+			const struct gpt_held_page *p = &rec[i];
+			const struct gpt_path_info *path = gpt_path_by_id(&info, p->path);
+			char flags[128];
+
+			gpt_flags_format(p->flags & ~GPT_FLAG_HOLD, flags, sizeof(flags));
+			if (json) {
+				printf("%s{\"id\": %" PRIu64 ", \"owner\": %d, \"pid\": %d, "
+				       "\"handle\": %" PRIu64 ", \"path\": \"%s\", \"flags\": \"%s\", "
+				       "\"index\": %" PRIu64 ", \"addr\": %" PRIu64 ", \"age_ns\": %"
+				       PRIu64 ", ", n ? ", " : "", (uint64_t)p->id, p->owner,
+				       p->pid, (uint64_t)p->handle, path ? path->name : "?",
+				       flags, (uint64_t)p->index, (uint64_t)p->addr,
+				       (uint64_t)p->age_ns);
+				sample_json("now", &p->sample);
+				printf("}");
+				continue;
+			}
+			printf("%-5" PRIu64 " %-7d %-6" PRIu64 " %-12s %-15s %-5" PRIu64
+			       " %#-14" PRIx64 " %#-10" PRIx64 " %-7s %-9s %.3f s\n",
+			       (uint64_t)p->id, p->owner, (uint64_t)p->handle,
+			       path ? path->name : "?", flags[0] ? flags : "-",
+			       (uint64_t)p->index, (uint64_t)p->addr,
+			       (uint64_t)p->sample.pfn, gpt_zone_name(p->sample.zone),
+			       gpt_page_kind_name(p->sample.kind), p->age_ns / 1e9);
+		}
+		id = r.next_id;
+		index = r.next_index;
+	} while (id);
+	if (json)
+		printf("]}\n");
+	return 0;
+}
+
+/* gupctl watch [--older-than MS] [--every MS [--count N]] */
+static int cmd_watch(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "older-than", required_argument, NULL, 'o' },
+		{ "every", required_argument, NULL, 'e' },
+		{ "count", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t older = 0, every = 0, count = 1, v;
+	int c, status = 0;
+
+	reset_getopt();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'o' && c != 'e' && c != 'c')
+			return 2;
+		if (!parse_u64(optarg, &v)) {
+			fprintf(stderr, "gupctl: bad number \"%s\"\n", optarg);
+			return 2;
+		}
+		if (c == 'o')
+			older = v;
+		else if (c == 'e')
+			every = v;
+		else
+			count = v;
+	}
+	if (optind != argc || (count != 1 && !every)) {
+		usage();
+		return 2;
+	}
+	open_dev();
+	for (uint64_t i = 0; !status && (!every || !count || i < count); i++) {
+		if (i)
+			usleep((useconds_t)(every * 1000));
+		status = watch_once(older);
+		fflush(stdout);
+		if (!every)
+			break;
+	}
+	return status;
+}
+
 static void exp_json(const struct gpt_experiment *e, enum gpt_exp_mode mode,
 		     const struct gpt_exp_result *r, bool first)
 {
@@ -785,6 +894,8 @@ static int run(int argc, char **argv, bool session)
 		return cmd_matrix(argc, argv);
 	if (!strcmp(argv[0], "experiment"))
 		return cmd_experiment(argc, argv);
+	if (!strcmp(argv[0], "watch"))
+		return cmd_watch(argc, argv);
 	if (!strcmp(argv[0], "query") && argc == 2 && parse_u64(argv[1], &handle))
 		return cmd_query(handle);
 	if (!strcmp(argv[0], "unpin") && (argc == 2 || argc == 3) &&

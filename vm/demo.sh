@@ -24,4 +24,10 @@ query 2
 unpin 1 --dirty
 unpin 2
 SESSION
+echo
+echo '$ gupctl watch --older-than 500    # while another process holds a long-term pin'
+(sleep 2; echo) | gupctl pin --path pin-fast --longterm --hold --wait --mem anon --pages 2 >/dev/null 2>&1 &
+sleep 1
+gupctl watch --older-than 500
+wait
 run gupctl matrix --fsdax /mnt/dax --ext4 /mnt/ext4 --tmpfs /mnt/tmpfs

@@ -91,6 +91,19 @@ int gpt_query(int fd, uint64_t handle, uint64_t first,
 	return ioctl(fd, GPT_IOC_QUERY, &req) ? -errno : 0;
 }
 
+int gpt_holds(int fd, uint64_t older_than_ns, uint64_t id, uint64_t index,
+	      struct gpt_held_page *rec, uint32_t n, struct gpt_holds_result *res)
+{
+	struct gpt_holds req = { .head = { sizeof(req), sizeof(*res), (uintptr_t)res },
+				 .older_than_ns = older_than_ns, .id = id,
+				 .index = index };
+
+	if (rec)
+		req.records = (struct gpt_array){ (uintptr_t)rec, n, sizeof(*rec) };
+	memset(res, 0, sizeof(*res));
+	return ioctl(fd, GPT_IOC_HOLDS, &req) ? -errno : 0;
+}
+
 int gpt_rw(int fd, uint64_t handle, uint64_t index, uint32_t offset,
 	   void *buf, uint32_t len, bool write, struct gpt_rw_result *res)
 {

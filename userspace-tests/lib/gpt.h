@@ -38,6 +38,13 @@ int gpt_query(int fd, uint64_t handle, uint64_t first,
 int gpt_rw(int fd, uint64_t handle, uint64_t index, uint32_t offset,
 	   void *buf, uint32_t len, bool write, struct gpt_rw_result *res);
 
+/*
+ * HOLDS: pages of every hold at least @older_than_ns old, from hold @id
+ * page @index on (0, 0: the first); @rec NULL counts only.
+ */
+int gpt_holds(int fd, uint64_t older_than_ns, uint64_t id, uint64_t index,
+	      struct gpt_held_page *rec, uint32_t n, struct gpt_holds_result *res);
+
 /* Paths by short name or kernel function name, from INFO. */
 const struct gpt_path_info *gpt_path_by_name(const struct gpt_modinfo *mi,
 					     const char *name);

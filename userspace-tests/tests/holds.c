@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -610,6 +611,140 @@ static void test_ksm(struct suite *s)
 		"pins it too (before gup_must_unshare(), 5.19)");
 }
 
+/*
+ * The pin watch (HOLDS): every page of every hold old enough, across files
+ * and processes, with its owner, path, age, and the page now.
+ */
+static void test_watch(struct suite *s)
+{
+	static struct gpt_held_page rec[32];
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	struct gpt_holds_result r;
+	struct gpt_pin_result res;
+	struct gpt_kpage k[4];
+	struct gpt_mem mem;
+	struct tap_point t;
+	int fd2 = gpt_open(), ready[2] = { -1, -1 }, go[2] = { -1, -1 }, status;
+	uint64_t child_addr = 0, ours = 0, theirs = 0;
+	pid_t child = -1;
+	int ret;
+
+	tap_begin(&t);
+	ret = gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &mem);
+	if (!tap_check(&t, !ret && fd2 >= 0, "setup: %s", strerror(-ret)))
+		goto out;
+	tap_check_eq(&t, "PIN+HOLD of 4 pages in a second fd", 0,
+		     hold(fd2, mem.addr, 4, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, &res));
+	tap_check_eq(&t, "pagemap of them", 0, gpt_kpages_read(0, (uintptr_t)mem.addr, 4, k));
+	/* Another process, its own fd, a long-term hold of 2 pages of its own. */
+	if (pipe(ready) || pipe(go))
+		goto out;
+	child = fork();
+	if (child == 0) {
+		struct gpt_mem cm;
+		int cfd = gpt_open();
+		char c;
+
+		close(ready[0]);
+		close(go[1]);	/* or its read would never see the parent's close */
+		if (cfd < 0 || gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &cm) ||
+		    hold(cfd, cm.addr, 2, GPT_PATH_PIN, GPT_FLAG_LONGTERM, &res))
+			_exit(1);
+		child_addr = (uintptr_t)cm.addr;
+		if (write(ready[1], &child_addr, sizeof(child_addr)) != sizeof(child_addr))
+			_exit(1);
+		_exit(read(go[0], &c, 1) < 0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	ready[1] = go[0] = -1;
+	tap_check(&t, child > 0 && read(ready[0], &child_addr, sizeof(child_addr)) ==
+		  sizeof(child_addr), "the child's hold");
+	usleep(50000);
+
+	/* Everything older than 20 ms, listed from the first fd. */
+	ret = gpt_holds(s->fd, 20000000, 0, 0, rec, 32, &r);
+	tap_check_eq(&t, "HOLDS", 0, ret);
+	tap_check_eq(&t, "holds", 2, r.holds);
+	tap_check_eq(&t, "pages", 6, r.pages);
+	tap_check_eq(&t, "hidden", 0, r.hidden);
+	tap_check_eq(&t, "records", 6, r.nr_records);
+	tap_check_eq(&t, "next_id (all listed)", 0, r.next_id);
+	for (uint64_t i = 0; !ret && i < r.nr_records && i < 6; i++) {
+		const struct gpt_held_page *p = &rec[i];
+		bool mine = p->owner == getpid();
+		uint64_t want = mine ? (uintptr_t)mem.addr : child_addr;
+
+		if (mine)
+			ours = p->id;
+		else
+			theirs = p->id;
+		tap_check(&t, p->owner == getpid() || p->owner == child,
+			  "record %" PRIu64 ": owner %d, want %d or %d", i, p->owner,
+			  (int)getpid(), (int)child);
+		tap_check(&t, p->pid == 0 && p->addr == want + p->index * ps &&
+			  p->age_ns >= 50000000 && (p->sample.flags & GPT_PAGE_DMA_PINNED) &&
+			  p->sample.kind == GPT_KIND_ANON,
+			  "record %" PRIu64 ": pid %d addr %#llx (want %#llx) age %llu ns "
+			  "flags %#x kind %u", i, p->pid, (unsigned long long)p->addr,
+			  (unsigned long long)(want + p->index * ps),
+			  (unsigned long long)p->age_ns, p->sample.flags, p->sample.kind);
+		if (mine)
+			tap_check(&t, p->handle == res.handle && p->path == GPT_PATH_PIN_FAST &&
+				  p->flags == (GPT_FLAG_WRITE | GPT_FLAG_HOLD) && p->index < 4 &&
+				  p->sample.pfn == k[p->index].pfn,
+				  "own record %" PRIu64 ": handle %llu path %u flags %#llx pfn "
+				  "%#llx (pagemap %#llx)", i, (unsigned long long)p->handle,
+				  p->path, (unsigned long long)p->flags,
+				  (unsigned long long)p->sample.pfn,
+				  (unsigned long long)(p->index < 4 ? k[p->index].pfn : 0));
+		else
+			tap_check(&t, p->path == GPT_PATH_PIN && p->index < 2 &&
+				  p->flags == (GPT_FLAG_LONGTERM | GPT_FLAG_HOLD),
+				  "the child's record %" PRIu64 ": path %u flags %#llx", i,
+				  p->path, (unsigned long long)p->flags);
+	}
+	tap_check(&t, ours && theirs && ours < theirs,
+		  "hold ids in the order taken: ours %llu, the child's %llu",
+		  (unsigned long long)ours, (unsigned long long)theirs);
+
+	/* Three records a call: resumed where it stopped. */
+	ret = gpt_holds(s->fd, 20000000, 0, 0, rec, 3, &r);
+	tap_check(&t, !ret && r.nr_records == 3 && r.next_id == ours && r.next_index == 3,
+		  "first 3: %d, %llu records, next %llu/%llu (want %llu/3)", ret,
+		  (unsigned long long)r.nr_records, (unsigned long long)r.next_id,
+		  (unsigned long long)r.next_index, (unsigned long long)ours);
+	ret = gpt_holds(s->fd, 20000000, r.next_id, r.next_index, rec, 3, &r);
+	tap_check(&t, !ret && r.nr_records == 3 && !r.next_id && rec[0].id == ours &&
+		  rec[0].index == 3 && rec[1].id == theirs && rec[2].index == 1,
+		  "next 3: %d, %llu records, next %llu", ret,
+		  (unsigned long long)r.nr_records, (unsigned long long)r.next_id);
+	/* Counting only; and nothing is a minute old. */
+	ret = gpt_holds(s->fd, 20000000, 0, 0, NULL, 0, &r);
+	tap_check(&t, !ret && r.holds == 2 && r.pages == 6 && !r.nr_records,
+		  "count only: %d, %llu holds %llu pages", ret,
+		  (unsigned long long)r.holds, (unsigned long long)r.pages);
+	ret = gpt_holds(s->fd, 60000000000ULL, 0, 0, rec, 32, &r);
+	tap_check(&t, !ret && !r.holds && !r.nr_records,
+		  "older than 60 s: %d, %llu holds", ret, (unsigned long long)r.holds);
+out:
+	if (ready[0] >= 0)
+		close(ready[0]);
+	if (go[1] >= 0)
+		close(go[1]);	/* the child exits: its fd releases its hold */
+	if (child > 0)
+		waitpid(child, &status, 0);
+	if (fd2 >= 0)
+		close(fd2);
+	gpt_mem_unmap(&mem);
+	ret = gpt_holds(s->fd, 0, 0, 0, rec, 32, &r);
+	tap_check(&t, !ret && !r.holds && !r.nr_records,
+		  "after close() and exit: %d, %llu holds", ret, (unsigned long long)r.holds);
+	tap_end(&t, "watch: HOLDS lists every page of every hold of every file and process "
+		"(owner, path, flags, age, pagemap's pfn), in the order taken, 3 at a time, "
+		"none once closed");
+}
+
 void test_holds(struct suite *s)
 {
 	test_lifecycle(s);
@@ -619,6 +754,7 @@ void test_holds(struct suite *s)
 	test_query_kinds(s);
 	test_ksm(s);
 	test_rw(s);
+	test_watch(s);
 	test_fork(s, GPT_PATH_PIN_FAST, 0, true);
 	test_fork(s, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, true);
 	test_fork(s, GPT_PATH_PIN, GPT_FLAG_LONGTERM, true);

@@ -35,6 +35,7 @@ enum step {
 	STEP_WRITE_HOLD,	/* WRITE of it */
 	STEP_QUERY_HOLD,	/* QUERY of it */
 	STEP_DIRTY_HOLD,	/* UNPIN DIRTY of it */
+	STEP_HOLDS_HIDDEN,	/* HOLDS: root's hold not listed, counted hidden */
 	STEP_PFN_HIDDEN,	/* its own PIN's records: pfn 0 */
 	STEP_HOLD_OWN,		/* HOLD of its own page */
 	STEP_WRITE_OWN,		/* WRITE through that hold */
@@ -61,6 +62,8 @@ static const struct {
 	[STEP_WRITE_HOLD] = { "WRITE through it", EPERM, GPT_REASON_PTRACE },
 	[STEP_QUERY_HOLD] = { "QUERY of it", EPERM, GPT_REASON_PTRACE },
 	[STEP_DIRTY_HOLD] = { "UNPIN DIRTY of it", EPERM, GPT_REASON_PTRACE },
+	[STEP_HOLDS_HIDDEN] = { "HOLDS (the pin watch) lists none of root's holds, counts them hidden",
+				0, 0 },
 	[STEP_PFN_HIDDEN] = { "its own PIN's records show no pfn (no CAP_SYS_ADMIN, as pagemap)",
 			      0, 0 },
 	[STEP_HOLD_OWN] = { "HOLD of its own page", 0, 0 },
@@ -87,8 +90,11 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 {
 	struct gpt_pin req = { .addr = victim->addr, .nr_pages = 1,
 			       .pid = victim->pid };
+	struct gpt_held_page held[8];
+	struct gpt_holds_result hr;
 	struct gpt_query_result q;
 	struct gpt_unpin_result un;
+	bool listed = false;
 	struct gpt_page_record rec;
 	struct gpt_pin_result res;
 	struct gpt_rw_result rw;
@@ -126,6 +132,11 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 	record(o, STEP_QUERY_HOLD, err, q.reason);
 	err = -gpt_unpin(fd, root_hold, GPT_UNPIN_DIRTY, &un);
 	record(o, STEP_DIRTY_HOLD, err, un.reason);
+
+	err = -gpt_holds(fd, 0, 0, 0, held, 8, &hr);
+	for (uint64_t i = 0; !err && i < hr.nr_records && i < 8; i++)
+		listed |= held[i].handle == root_hold;
+	record(o, STEP_HOLDS_HIDDEN, err ? err : listed || !hr.hidden, hr.reason);
 
 	req = (struct gpt_pin){ .addr = (uintptr_t)own.addr, .nr_pages = 1,
 				.path = GPT_PATH_PIN_FAST };
