@@ -42,10 +42,17 @@ done
 # module built into this kernel needs nothing (crc32c is a library in 7.x).
 [ -f "$moddir/modules.dep" ] || depmod -b "${base:-/}" "$kver"
 : >"$root/lib/gpt-kernel-modules"
+deps=$root/tmp/modules.deps
 for m in nd_e820 nd_pmem ext4; do
-	modprobe -d "${base:-/}" -S "$kver" --show-depends "$m" ||
+	modprobe -d "${base:-/}" -S "$kver" --show-depends "$m" >>"$deps" ||
 		{ echo "build-initramfs: no module $m for $kver in $moddir" >&2; exit 1; }
-done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
+done
+# Device-DAX for the experiments (/dev/daxN.M), where the kernel has it
+# (7.2-rt's config leaves it out).
+for m in dax_pmem device_dax; do
+	modprobe -d "${base:-/}" -S "$kver" --show-depends "$m" >>"$deps" 2>/dev/null || true
+done
+awk '$1 == "insmod" && !seen[$2]++ { print $2 }' "$deps" | while read -r ko; do
 	dest=/lib/modules/$kver/${ko#*/lib/modules/$kver/}
 	mkdir -p "$root$(dirname "$dest")"
 	case $ko in
@@ -55,6 +62,7 @@ done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r ko; do
 	esac
 	echo "$dest" >>"$root/lib/gpt-kernel-modules"
 done
+rm -f "$deps"
 
 case $module in
 /lib/modules/"$kver"/*) dest=$module ;;

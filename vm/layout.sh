@@ -6,7 +6,8 @@
 # legacy pmem (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for ext4.
 #
 # "experiments" adds NUMA node 1: a 256M DIMM, onlined movable at boot
-# (memhp_default_state=online_movable).  It is all ZONE_MOVABLE, and only
+# (memhp_default_state=online_movable), 64M more pmem at 896M, which
+# guest-init makes device-DAX (/dev/dax2.0), and a 256M CMA area.  It is all ZONE_MOVABLE, and only
 # what is bound there (mbind()) lives there: long-term pins migrate out of
 # it, its memory blocks can be offlined, move_pages() has a second node.
 layout() {
@@ -22,7 +23,13 @@ layout() {
 		# tracepoint, and text patching (int3, then a sync IPI) has been
 		# seen to race with the other vCPU under multi-threaded TCG.
 		vm_qemu=$(echo "$vm_qemu" | sed 's/-accel tcg/-accel tcg,thread=single/')
-		vm_append="$vm_append memhp_default_state=online_movable"
+		vm_append="$vm_append memhp_default_state=online_movable memmap=64M!896M"
+		# A CMA area where the kernel has CONFIG_CMA (7.2), big enough that
+		# node 0 serves movable allocations from it first (over half its
+		# free memory); the other kernels pass cma= on to init, unused.
+		# nokaslr: a randomly placed kernel can leave no 256M in one piece
+		# below the pmem ("cma: Failed to reserve").
+		vm_append="$vm_append cma=256M nokaslr"
 		vm_qemu="$vm_qemu -m 1G,slots=2,maxmem=2G"
 		vm_qemu="$vm_qemu -object memory-backend-ram,id=ram0,size=1G"
 		vm_qemu="$vm_qemu -numa node,nodeid=0,cpus=0-1,memdev=ram0 -numa node,nodeid=1"

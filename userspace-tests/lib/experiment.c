@@ -11,6 +11,7 @@
  * start out in ZONE_MOVABLE, in memory blocks that nothing else pins.
  * The experiments that need that check it and say so.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -448,9 +450,9 @@ static void where_pinned(const struct gpt_page_record *rec, size_t n,
 	r->count = moved ? moved : (unsigned int)n;
 	r->what = moved ? GPT_EXP_MIGRATED : GPT_EXP_IN_PLACE;
 	if (moved)
-		note(r, "%u/%zu pages movable -> %s (page 0: pfn %#" PRIx64 " -> %#" PRIx64 ")",
-		     moved, n, gpt_zone_name(to), (uint64_t)rec[0].before.pfn,
-		     (uint64_t)rec[0].pinned.pfn);
+		note(r, "%u/%zu pages %s -> %s (page 0: pfn %#" PRIx64 " -> %#" PRIx64 ")",
+		     moved, n, gpt_zone_name(rec[0].before.zone), gpt_zone_name(to),
+		     (uint64_t)rec[0].before.pfn, (uint64_t)rec[0].pinned.pfn);
 	else
 		note(r, "%zu/%zu pages pinned in place, in zone %s", n, n,
 		     gpt_zone_name(rec[0].before.zone));
@@ -519,6 +521,93 @@ static void longterm_of_pinned(const struct gpt_exp_env *env, enum gpt_exp_mode 
 	}
 	unpin(env, &handle);
 	munmap(p, NPAGES * page_size());
+}
+
+/* CMA: long-term pins migrate out of it too ----------------------------- */
+
+/* The default CMA area, from the kernel log ("cma: Reserved 256 MiB at 0x..."). */
+static bool cma_area(uint64_t *base, uint64_t *bytes)
+{
+	int len = klogctl(10, NULL, 0);	/* SYSLOG_ACTION_SIZE_BUFFER */
+	char *buf = len > 0 ? malloc((size_t)len + 1) : NULL, *at;
+	unsigned long mib;
+	unsigned long long start;
+	bool found = false;
+
+	if (!buf)
+		return false;
+	len = klogctl(3, buf, len);	/* SYSLOG_ACTION_READ_ALL */
+	buf[len > 0 ? len : 0] = 0;
+	for (at = buf; (at = strstr(at, "cma: Reserved ")); at++)
+		if (sscanf(at, "cma: Reserved %lu MiB at %llx", &mib, &start) == 2) {
+			*base = start;
+			*bytes = (uint64_t)mib << 20;
+			found = true;
+			break;
+		}
+	free(buf);
+	return found;
+}
+
+#define CMA_POOL	16384	/* pages (64 MiB) to find 16 CMA pages in a row */
+
+static void cma(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	static struct gpt_kpage k[CMA_POOL];
+	uint64_t base, bytes, first = 0, handle = 0, run = 0;
+	size_t ps = page_size();
+	unsigned long node0 = 1;
+	unsigned int in_before = 0, in_pinned = 0;
+	struct migrate_watch w;
+	char *pool;
+
+	if (!cma_area(&base, &bytes))
+		return not_run(r, "no CMA area (CONFIG_CMA, and cma= on the command line)");
+	pool = mmap(NULL, CMA_POOL * ps, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pool == MAP_FAILED)
+		return not_run(r, "mmap failed");
+	/* Node 0 has the CMA area; its allocator prefers CMA for movable pages
+	 * when CMA holds more than half of the zone's free memory. */
+	syscall(SYS_mbind, pool, CMA_POOL * ps, MPOL_BIND_, &node0, 8 * sizeof(node0), 0);
+	for (size_t i = 0; i < CMA_POOL; i++)
+		pool[i * ps] = (char)(i + 1);
+	gpt_lru_drain_local();
+	if (gpt_kpages_read(0, (uintptr_t)pool, CMA_POOL, k)) {
+		not_run(r, "cannot read /proc/self/pagemap");
+		goto out;
+	}
+	for (size_t i = 0; i < CMA_POOL && run < NPAGES; i++) {
+		bool in = k[i].pfn * ps >= base && k[i].pfn * ps < base + bytes;
+
+		run = in ? run + 1 : 0;
+		first = i + 1 - run;
+	}
+	if (run < NPAGES) {
+		not_run(r, "");
+		note(r, "no %d pages in a row of the %d touched landed in CMA", NPAGES, CMA_POOL);
+		goto out;
+	}
+	watch_begin(&w);
+	if (pin_mode(env, mode, pool + first * ps, NPAGES, rec, &handle, r)) {
+		where_pinned(rec, NPAGES, r);
+		for (size_t i = 0; i < NPAGES; i++) {
+			in_before += rec[i].before.pfn * ps >= base &&
+				     rec[i].before.pfn * ps < base + bytes;
+			in_pinned += rec[i].pinned.pfn * ps >= base &&
+				     rec[i].pinned.pfn * ps < base + bytes;
+		}
+		note(r, "CMA area %llu MiB at %#llx: %u/%d pages in it before, %u/%d while pinned",
+		     (unsigned long long)(bytes >> 20), (unsigned long long)base, in_before,
+		     NPAGES, in_pinned, NPAGES);
+		r->control = in_pinned;
+	}
+	watch_end(&w, r);
+out:
+	unpin(env, &handle);
+	munmap(pool, CMA_POOL * ps);
 }
 
 /* Memory offline of the block that holds a pinned page ------------------ */
@@ -778,12 +867,68 @@ out:
 	munmap(p, NPAGES * page_size());
 }
 
+/* Device-DAX: no filesystem to break layouts, long-term pins allowed --- */
+
+static void devdax(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		   struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	struct gpt_page_sample now[NPAGES];
+	size_t len = NPAGES * page_size();
+	struct gpt_query_result q;
+	char path[300] = "";
+	struct dirent *de;
+	uint64_t handle;
+	DIR *dev = opendir("/dev");
+	int fd;
+	char *p;
+
+	while (dev && (de = readdir(dev)))
+		if (!strncmp(de->d_name, "dax", 3) && strchr(de->d_name, '.')) {
+			snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+			break;
+		}
+	if (dev)
+		closedir(dev);
+	if (!path[0])
+		return not_run(r, "no /dev/daxN.M: the experiments VM makes one");
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	p = fd < 0 ? MAP_FAILED : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		if (fd >= 0)
+			close(fd);
+		return not_run(r, "cannot map the device-DAX device");
+	}
+	for (size_t i = 0; i < NPAGES; i++)
+		p[i * page_size()] = (char)(i + 1);
+	if (pin_mode(env, mode, p, NPAGES, rec, &handle, r)) {
+		r->what = GPT_EXP_PINNED;
+		for (size_t i = 0; i < NPAGES; i++)
+			r->count += rec[i].pinned.kind == GPT_KIND_DEVDAX;
+		note(r, "%s: %u/%d pages pinned, kind devdax, zone %s", path, r->count,
+		     NPAGES, gpt_zone_name(rec[0].pinned.zone));
+	}
+	if (handle && !gpt_query(env->fd, handle, 0, now, NPAGES, &q)) {
+		for (size_t i = 0; i < q.nr_records; i++)
+			r->value += now[i].kind == GPT_KIND_DEVDAX &&
+				    (now[i].flags & GPT_PAGE_DMA_PINNED);
+		note(r, "QUERY of the hold: %ld/%d pages devdax and dma-pinned", r->value,
+		     NPAGES);
+	}
+	data_check(env, handle, p, NPAGES, r);
+	unpin(env, &handle);
+	munmap(p, len);
+	close(fd);
+}
+
 const struct gpt_experiment gpt_experiments[] = {
 	{ "fsdax-truncate", "truncate an fsdax file", fsdax_truncate },
 	{ "fsdax-punch", "punch a hole in an fsdax file", fsdax_punch },
+	{ "devdax", "pin device-DAX pages (/dev/daxN.M)", devdax },
 	{ "movable", "pin anonymous pages in ZONE_MOVABLE", movable },
 	{ "longterm-of-pinned", "long-term pin of movable pages pinned before",
 	  longterm_of_pinned },
+	{ "cma", "pin anonymous pages in a CMA area", cma },
 	{ "offline", "offline the memory block of the pages", offline },
 	{ "move-pages", "move_pages() to another NUMA node", move_pages_ },
 	{ "fork", "fork(): the child's pages", fork_copy },
@@ -819,7 +964,7 @@ const char *gpt_exp_what_name(enum gpt_exp_what what)
 		[GPT_EXP_IN_PLACE] = "in-place", [GPT_EXP_COPIED] = "copied",
 		[GPT_EXP_SHARED] = "shared", [GPT_EXP_MERGED] = "merged",
 		[GPT_EXP_NOT_MERGED] = "not-merged", [GPT_EXP_MOVED] = "moved",
-		[GPT_EXP_NOT_MOVED] = "not-moved",
+		[GPT_EXP_NOT_MOVED] = "not-moved", [GPT_EXP_PINNED] = "pinned",
 	};
 
 	return what < GPT_EXP_WHAT_END ? names[what] : "?";
@@ -843,7 +988,7 @@ void gpt_exp_cell(const struct gpt_exp_result *r, char *buf, size_t len)
 			 r->err ? " " : "", r->err ? gpt_errno_name(r->err) : "");
 		break;
 	case GPT_EXP_NOT_RUN:
-		snprintf(buf, len, "-");
+		snprintf(buf, len, "n/a: see evidence");
 		break;
 	default:
 		snprintf(buf, len, "%s %u/%u", gpt_exp_what_name(r->what), r->count, r->pages);

@@ -35,6 +35,7 @@ enum gpt_exp_what {
 	GPT_EXP_NOT_MERGED,	/* KSM left them alone */
 	GPT_EXP_MOVED,		/* move_pages() moved them */
 	GPT_EXP_NOT_MOVED,	/* move_pages() could not: err per page */
+	GPT_EXP_PINNED,		/* the pin was taken, nothing else to do */
 	GPT_EXP_WHAT_END
 };
 
@@ -47,7 +48,8 @@ struct gpt_exp_result {
 	unsigned int count;	/* pages the outcome holds for */
 	double op_ms;		/* the operation's duration */
 	double unpin_ms;	/* when the pin was released, from the start; -1 */
-	long value;		/* what the operation returned (move_pages()) */
+	long value;		/* what the operation returned (move_pages());
+				 * devdax: pages QUERY calls devdax */
 	unsigned int control;	/* KSM: unpinned control pages merged */
 	unsigned int data_same;	/* pages that read the same through the pin */
 	long long vm_success;	/* /proc/vmstat pgmigrate_success delta */

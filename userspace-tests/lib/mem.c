@@ -22,7 +22,9 @@ static int open_sized(const char *path, size_t len)
 
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &st) || ((size_t)st.st_size < len && ftruncate(fd, (off_t)len))) {
+	/* A device (/dev/daxN.M) has the size it has. */
+	if (fstat(fd, &st) || (!S_ISCHR(st.st_mode) && (size_t)st.st_size < len &&
+			       ftruncate(fd, (off_t)len))) {
 		int err = -errno;
 
 		close(fd);

@@ -42,6 +42,10 @@ static const struct exp_expect expected[] = {
 	  "ext4_break_layouts() before the hole is punched" },
 	{ "fsdax-punch", GPT_EXP_LONGTERM, ALL_KERNELS, GPT_EXP_REFUSED, EOPNOTSUPP, N,
 	  "vma_is_fsdax(): long-term pins of fsdax refused" },
+	/* device-DAX: no filesystem, nothing waits on its pages */
+	{ "devdax", ALL, ALL_KERNELS, GPT_EXP_PINNED, 0, N,
+	  "vma_is_fsdax() is false for a device-DAX character device: long-term "
+	  "pins allowed" },
 	/* ZONE_MOVABLE */
 	{ "movable", GPT_EXP_LONGTERM, BEFORE(5, 13), GPT_EXP_IN_PLACE, 0, N,
 	  "check_and_migrate_cma_pages(): only CMA is migrated before 5.13" },
@@ -49,6 +53,12 @@ static const struct exp_expect expected[] = {
 	  "check_and_migrate_movable_pages(), MR_LONGTERM_PIN (d1e153fea2a8, 5.13)" },
 	{ "movable", ALL, ALL_KERNELS, GPT_EXP_IN_PLACE, 0, N,
 	  "short-term pins stay where the pages are" },
+	/* CMA: long-term pins leave it, so that cma_alloc() can have it */
+	{ "cma", GPT_EXP_LONGTERM, SINCE(5, 13), GPT_EXP_MIGRATED, 0, N,
+	  "check_and_migrate_movable_pages(): !folio_is_longterm_pinnable() in a "
+	  "CMA pageblock, MR_LONGTERM_PIN (before 5.13: check_and_migrate_cma_pages())" },
+	{ "cma", ALL, ALL_KERNELS, GPT_EXP_IN_PLACE, 0, N,
+	  "short-term pins stay in the CMA area" },
 	{ "longterm-of-pinned", GPT_EXP_RELEASED, BEFORE(5, 13), GPT_EXP_IN_PLACE, 0, N,
 	  "no ZONE_MOVABLE migration before 5.13" },
 	{ "longterm-of-pinned", GPT_EXP_RELEASED, SINCE(5, 13), GPT_EXP_MIGRATED, 0, N,
@@ -146,6 +156,13 @@ static void check_evidence(struct tap_point *t, const struct gpt_experiment *x,
 	default:
 		break;
 	}
+	if (!strcmp(x->name, "devdax") && mode != GPT_EXP_RELEASED) {
+		tap_check_eq(t, "QUERY: held pages devdax and dma-pinned", N, r->value);
+		tap_check_eq(t, "pages that read the same through the mapping and the pin",
+			     N, r->data_same);
+	}
+	if (!strcmp(x->name, "cma") && mode == GPT_EXP_LONGTERM)
+		tap_check_eq(t, "pages in the CMA area while long-term pinned", 0, r->control);
 	/* KSM left the pinned pages mapped: the pin and the process agree. */
 	if (!strcmp(x->name, "ksm") && mode != GPT_EXP_RELEASED)
 		tap_check_eq(t, "pinned pages the process still maps", N / 2, r->data_same);
@@ -166,6 +183,15 @@ void test_experiments(struct suite *s)
 
 		if (!strcmp(x->name, "ksm") && !kernel.ksm) {
 			tap_skip("experiment ksm: this kernel has no KSM (CONFIG_KSM)");
+			continue;
+		}
+		if (!strcmp(x->name, "devdax") && !kernel.dev_dax_pmem) {
+			tap_skip("experiment devdax: this kernel has no dax_pmem driver "
+				 "(CONFIG_DEV_DAX_PMEM)");
+			continue;
+		}
+		if (!strcmp(x->name, "cma") && !kernel.cma) {
+			tap_skip("experiment cma: this kernel has no CMA (CONFIG_CMA)");
 			continue;
 		}
 		for (int m = 0; m < GPT_EXP_MODES; m++) {

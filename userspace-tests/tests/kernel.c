@@ -57,6 +57,20 @@ static bool secretmem_on(void)
 	return c == 'Y' || c == '1';
 }
 
+/* Whether /proc/meminfo has a line starting with @key. */
+static bool meminfo_has(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[128];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, key, strlen(key));
+	if (f)
+		fclose(f);
+	return found;
+}
+
 int kernel_detect(void)
 {
 	struct utsname u;
@@ -69,6 +83,8 @@ int kernel_detect(void)
 	kernel.lru_gen = lru_gen_on();
 	kernel.secretmem = secretmem_on();
 	kernel.ksm = !access("/sys/kernel/mm/ksm", F_OK);
+	kernel.dev_dax_pmem = !access("/sys/bus/nd/drivers/dax_pmem", F_OK);
+	kernel.cma = meminfo_has("CmaTotal:");
 	fd = (int)syscall(SYS_userfaultfd, 0);
 	kernel.uffd = fd >= 0 || errno != ENOSYS;
 	if (fd >= 0)

@@ -32,6 +32,8 @@ struct kernel {
 	bool secretmem;		/* secretmem.enable (off by default until 6.5) */
 	bool ksm;		/* CONFIG_KSM: /sys/kernel/mm/ksm */
 	bool uffd;		/* CONFIG_USERFAULTFD: userfaultfd(2) */
+	bool cma;		/* CONFIG_CMA: CmaTotal in /proc/meminfo */
+	bool dev_dax_pmem;	/* the dax_pmem driver: device-DAX on pmem */
 	char name[64];		/* "6.1.192", as parsed */
 };
 
