@@ -190,8 +190,18 @@ void test_experiments(struct suite *s)
 				 "(CONFIG_DEV_DAX_PMEM)");
 			continue;
 		}
+		if (!kernel.movable_node && (!strcmp(x->name, "movable") ||
+					     !strcmp(x->name, "longterm-of-pinned") ||
+					     !strcmp(x->name, "offline") ||
+					     !strcmp(x->name, "move-pages"))) {
+			tap_skip("experiment %s: no ZONE_MOVABLE on NUMA node 1: this kernel "
+				 "did not online the VM's DIMM (CONFIG_NUMA, "
+				 "CONFIG_MEMORY_HOTPLUG, CONFIG_ACPI_HOTPLUG_MEMORY)", x->name);
+			continue;
+		}
 		if (!strcmp(x->name, "cma") && !kernel.cma) {
-			tap_skip("experiment cma: this kernel has no CMA (CONFIG_CMA)");
+			tap_skip("experiment cma: this kernel has no CMA area (CONFIG_CMA, "
+				 "and CONFIG_DMA_CMA for cma=)");
 			continue;
 		}
 		for (int m = 0; m < GPT_EXP_MODES; m++) {

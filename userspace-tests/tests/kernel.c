@@ -6,6 +6,7 @@
  * built from a tree says it in the release ("6.1.0", "7.2.0-rc3+").
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
@@ -57,7 +58,7 @@ static bool secretmem_on(void)
 	return c == 'Y' || c == '1';
 }
 
-/* Whether /proc/meminfo has a line starting with @key. */
+/* Whether /proc/meminfo has a line starting with @key, not 0 kB. */
 static bool meminfo_has(const char *key)
 {
 	FILE *f = fopen("/proc/meminfo", "re");
@@ -65,7 +66,27 @@ static bool meminfo_has(const char *key)
 	bool found = false;
 
 	while (f && !found && fgets(line, sizeof(line), f))
-		found = !strncmp(line, key, strlen(key));
+		found = !strncmp(line, key, strlen(key)) &&
+			strtoul(line + strlen(key), NULL, 10) > 0;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* /proc/zoneinfo: "Node 1, zone Movable" with pages present. */
+static bool movable_node1(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "re");
+	char line[128];
+	bool in = false, found = false;
+	unsigned long present;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5))
+			in = strstr(line, "Node 1, zone") && strstr(line, "Movable");
+		else if (in && sscanf(line, " present %lu", &present) == 1)
+			found = present > 0;
+	}
 	if (f)
 		fclose(f);
 	return found;
@@ -85,6 +106,7 @@ int kernel_detect(void)
 	kernel.ksm = !access("/sys/kernel/mm/ksm", F_OK);
 	kernel.dev_dax_pmem = !access("/sys/bus/nd/drivers/dax_pmem", F_OK);
 	kernel.cma = meminfo_has("CmaTotal:");
+	kernel.movable_node = movable_node1();
 	fd = (int)syscall(SYS_userfaultfd, 0);
 	kernel.uffd = fd >= 0 || errno != ENOSYS;
 	if (fd >= 0)

@@ -32,8 +32,10 @@ struct kernel {
 	bool secretmem;		/* secretmem.enable (off by default until 6.5) */
 	bool ksm;		/* CONFIG_KSM: /sys/kernel/mm/ksm */
 	bool uffd;		/* CONFIG_USERFAULTFD: userfaultfd(2) */
-	bool cma;		/* CONFIG_CMA: CmaTotal in /proc/meminfo */
+	bool cma;		/* a CMA area: CmaTotal in /proc/meminfo > 0 */
 	bool dev_dax_pmem;	/* the dax_pmem driver: device-DAX on pmem */
+	bool movable_node;	/* node 1 has ZONE_MOVABLE memory: the
+				 * experiments VM's DIMM was onlined */
 	char name[64];		/* "6.1.192", as parsed */
 };
 
