@@ -214,6 +214,8 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 		      const struct gpt_page_record *rec, const char *mem, int ret)
 {
 	const struct gpt_path_info *p = gpt_path_by_id(&info, q->path);
+	/* Refcounts are system-wide: say who else takes references. */
+	int kdamonds = gpt_kdamonds();
 	char flags[128];
 
 	gpt_flags_format(q->flags, flags, sizeof(flags));
@@ -221,11 +223,11 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 		printf("{\"path\": \"%s\", \"function\": \"%s\", \"flags\": \"%s\", "
 		       "\"mem\": \"%s\", \"addr\": %" PRIu64 ", \"pages\": %" PRIu64
 		       ", \"pid\": %d, \"ioctl_errno\": \"%s\", \"reason\": \"%s\""
-		       ", \"reason_how\": \"%s\"",
+		       ", \"reason_how\": \"%s\", \"kdamonds\": %d",
 		       p ? p->name : "?", p ? p->function : "?", flags, mem,
 		       (uint64_t)q->addr, (uint64_t)q->nr_pages, q->pid,
 		       gpt_errno_name(-ret), gpt_reason_name(r->reason),
-		       gpt_reason_how_name(r->reason_how));
+		       gpt_reason_how_name(r->reason_how), kdamonds > 0 ? kdamonds : 0);
 		if (!ret) {
 			printf(", \"pinned\": %" PRIu64 ", \"released\": %" PRIu64
 			       ", \"calls\": %" PRIu64 ", \"error\": \"%s\""
@@ -304,6 +306,11 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 		       (int64_t)r->sys_vmstat_after.acquired,
 		       (int64_t)r->sys_vmstat_after.released);
 	printf(" (every process's pins)\n");
+	if (kdamonds > 0)
+		printf("note     DAMON samples pages (%d kdamond thread%s): a sample takes a "
+		       "reference and marks the page idle, so a refcount may be 1 more than "
+		       "pins explain (echo N >/sys/module/damon_stat/parameters/enabled)\n",
+		       kdamonds, kdamonds == 1 ? "" : "s");
 	if (rec)
 		print_pages(rec, r->nr_records);
 }

@@ -128,6 +128,14 @@ struct gpt_pin_counters {
 
 int gpt_pin_counters_read(struct gpt_pin_counters *c);
 
+/*
+ * DAMON's kdamond threads take a reference on each page they sample:
+ * gpt_kdamonds() counts them, gpt_damon_stat() reads (@enable < 0) or
+ * sets DAMON_STAT, the one a kernel may start at boot (-ENOENT: none).
+ */
+int gpt_kdamonds(void);
+int gpt_damon_stat(int enable);
+
 /* Make sure at least @n default-size huge pages are reserved (root). */
 int gpt_hugepages_reserve(unsigned int n);
 

@@ -24,6 +24,22 @@ static void usage(void)
 	exit(2);
 }
 
+static void test_suite(struct suite *s)
+{
+	test_info(s);
+	test_matrix(s);
+	test_pin_cases(s);
+	test_remote(s);
+	test_holds(s);
+	test_bad_input(s);
+	test_bad_requests(s);
+	test_dirty(s);
+	test_privilege(s);
+	test_concurrent(s);
+	test_bounds(s);
+	test_sampling(s);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -37,7 +53,7 @@ int main(int argc, char **argv)
 	bool experiments = false;
 	struct tap_point t;
 	cpu_set_t cpus;
-	int c, err;
+	int c, err, damon, kdamonds;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -69,32 +85,35 @@ int main(int argc, char **argv)
 	/* memfd-hugetlb needs huge pages; two 2 MiB pages are plenty. */
 	err = gpt_hugepages_reserve(2);
 	tap_check(&t, !err, "reserving huge pages: %s", strerror(-err));
-	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages",
+	/*
+	 * Refcounts are asserted exactly: nothing else may take references
+	 * meanwhile.  DAMON_STAT's kdamond samples every page of the machine
+	 * (on at boot in Debian's 7.x); off while the suite runs.
+	 */
+	damon = gpt_damon_stat(-1);
+	if (damon > 0) {
+		err = gpt_damon_stat(0);
+		tap_check(&t, !err, "turning DAMON_STAT off: %s", strerror(-err));
+	}
+	kdamonds = gpt_kdamonds();
+	tap_check(&t, !kdamonds, "%d kdamond threads run: their sampling takes page references",
+		  kdamonds);
+	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s",
 		kernel.name, kernel.rt ? ", PREEMPT_RT" : "",
 		kernel.thp ? "" : ", no THP",
-		kernel.lru_gen ? ", multi-gen LRU" : "", GPT_DEVICE);
+		kernel.lru_gen ? ", multi-gen LRU" : "", GPT_DEVICE,
+		damon > 0 ? " (DAMON_STAT turned off)" : "");
 	if (t.failed) {
 		printf("Bail out! no usable %s\n", GPT_DEVICE);
 		return 1;
 	}
 
-	if (experiments) {
+	if (experiments)
 		test_experiments(&s);
-		gpt_modinfo_free(&s.info);
-		return tap_finish();
-	}
-	test_info(&s);
-	test_matrix(&s);
-	test_pin_cases(&s);
-	test_remote(&s);
-	test_holds(&s);
-	test_bad_input(&s);
-	test_bad_requests(&s);
-	test_dirty(&s);
-	test_privilege(&s);
-	test_concurrent(&s);
-	test_bounds(&s);
-	test_sampling(&s);
+	else
+		test_suite(&s);
+	if (damon > 0)
+		gpt_damon_stat(1);
 	gpt_modinfo_free(&s.info);
 	return tap_finish();
 }
