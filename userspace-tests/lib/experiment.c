@@ -867,6 +867,180 @@ out:
 	munmap(p, NPAGES * page_size());
 }
 
+/* Compaction of node 1: does it move pinned pages? --------------------- */
+
+#define COMPACT_POOL	4096	/* pages (16 MiB) on node 1, half of them freed */
+
+/*
+ * Writing node1/compact compacts the whole node (order -1, sync, after
+ * lru_add_drain_all()): the migration scanner walks up from the start of
+ * the zone, isolating every page it can, and migrates them into free pages
+ * the free scanner takes from the top.  The free scanner passes by wholly
+ * free pageblocks (suitable_migration_target()), and node 1 is mostly
+ * those: so a pool is touched there and half of it freed, and the 16
+ * pages are the pool's lowest, which the scanners meet well above.
+ */
+/* Pages on node 1's per-CPU free lists (/proc/zoneinfo "count:"), or -1. */
+static long node1_pcp_pages(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "re");
+	char line[256];
+	long sum = -1, n;
+	bool in = false;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Node ", 5))
+			in = !strncmp(line, "Node 1, zone  Movable", 21);
+		else if (in && sscanf(line, " count: %ld", &n) == 1)
+			sum = (sum < 0 ? 0 : sum) + n;
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * Freed pages wait on per-CPU lists, where the free scanner cannot see
+ * them (up to 4096 a CPU from 6.7's pcp high auto-tuning).  Node 1 is
+ * remote to every CPU, and refresh_cpu_vm_stats() drains a remote zone's
+ * lists after 3 rounds in which its counters did not move: each write to
+ * vm/stat_refresh is a round on every CPU.  From 6.7 each round also
+ * lowers an auto-tuned high a little (decay_pcp_high()), freeing pages
+ * and moving counters, so it can take some dozens of rounds.
+ */
+static long node1_pcp_drain(int *rounds)
+{
+	long left = node1_pcp_pages();
+
+	for (*rounds = 0; left > 0 && *rounds < 200; ++*rounds) {
+		write_file("/proc/sys/vm/stat_refresh", "1");
+		left = node1_pcp_pages();
+	}
+	return left;
+}
+
+static char *compaction_pool(size_t *first)
+{
+	static struct gpt_kpage k[COMPACT_POOL];
+	unsigned long node = 2;
+	size_t ps = page_size();
+	uint64_t best = UINT64_MAX;
+	char *pool = mmap(NULL, COMPACT_POOL * ps, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (pool == MAP_FAILED)
+		return NULL;
+	syscall(SYS_mbind, pool, COMPACT_POOL * ps, MPOL_BIND_, &node, 8 * sizeof(node), 0);
+	/* Small pages: freeing one page of a THP would only split its PMD. */
+	madvise(pool, COMPACT_POOL * ps, MADV_NOHUGEPAGE);
+	for (size_t i = 0; i < COMPACT_POOL; i++)
+		pool[i * ps] = 1;
+	gpt_lru_drain_local();
+	if (gpt_kpages_read(0, (uintptr_t)pool, COMPACT_POOL, k)) {
+		munmap(pool, COMPACT_POOL * ps);
+		return NULL;
+	}
+	/* The 16 pages in a row whose highest pfn is the lowest. */
+	for (size_t i = 0; i + NPAGES <= COMPACT_POOL; i += NPAGES) {
+		uint64_t top = 0;
+
+		for (size_t j = i; j < i + NPAGES; j++)
+			top = k[j].pfn > top ? k[j].pfn : top;
+		if (top < best) {
+			best = top;
+			*first = i;
+		}
+	}
+	/*
+	 * The free scanner's stride doubles up to 32 over pageblocks where it
+	 * finds nothing (isolate_freepages(), in every kernel here): it looks
+	 * at every 32nd pfn.  So the free half is the upper 32 of each 64.
+	 */
+	for (size_t i = 0; i < COMPACT_POOL; i++)
+		if ((i < *first || i >= *first + NPAGES) && k[i].pfn % 64 >= 32)
+			madvise(pool + i * ps, ps, MADV_DONTNEED);
+	for (size_t i = 0; i < NPAGES; i++)
+		memset(pool + (*first + i) * ps, (int)i + 1, ps);
+	gpt_lru_drain_local();
+	return pool;
+}
+
+static void compaction(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+		       struct gpt_exp_result *r)
+{
+	static const char *const counters[] = {
+		"pgmigrate_success", "compact_migrate_scanned", "compact_free_scanned",
+		"compact_isolated",
+	};
+	static struct gpt_page_record rec[NPAGES];
+	struct gpt_kpage k0[NPAGES], k1[NPAGES];
+	const char *knob = "/sys/devices/system/node/node1/compact";
+	long long c[4];
+	struct migrate_watch w;
+	unsigned int moved = 0;
+	uint64_t handle = 0;
+	size_t first = 0;
+	char *pool, *p;
+	long pcp;
+	int err, rounds;
+	bool pinned;
+
+	if (access(knob, W_OK))
+		return not_run(r, "no node1/compact: the experiments VM has a node 1");
+	pool = compaction_pool(&first);
+	if (!pool)
+		return not_run(r, "mmap or pagemap failed");
+	p = pool + first * page_size();
+	/* The pin's own migrations (long-term) are the pin's evidence. */
+	watch_begin(&w);
+	pinned = pin_mode(env, mode, p, NPAGES, rec, &handle, r) && all_movable(rec, NPAGES, r);
+	if (pinned)
+		where_pinned(rec, NPAGES, r);
+	watch_end(&w, r);
+	if (!pinned)
+		goto out;
+	pcp = node1_pcp_drain(&rounds);
+	if (pcp) {
+		not_run(r, "");
+		note(r, "%ld pages still on node 1's per-CPU free lists after %d rounds of "
+		     "vm/stat_refresh", pcp, rounds);
+		goto out;
+	}
+	err = gpt_kpages_read(0, (uintptr_t)p, NPAGES, k0);
+	for (int i = 0; i < 4; i++)
+		c[i] = vmstat(counters[i]);
+	if (!err)
+		err = write_file(knob, "1");
+	for (int i = 0; i < 4; i++)
+		c[i] = vmstat(counters[i]) - c[i];
+	if (!err)
+		err = gpt_kpages_read(0, (uintptr_t)p, NPAGES, k1);
+	if (err) {
+		r->what = GPT_EXP_FAILED;
+		r->err = -err;
+		note(r, "compacting node 1 or reading pagemap: %s", gpt_errno_name(-err));
+		goto out;
+	}
+	for (size_t i = 0; i < NPAGES; i++)
+		moved += k1[i].pfn != k0[i].pfn;
+	r->value = c[0];
+	note(r, "compaction of node 1 (%d pages around them, half of them freed, "
+	     "per-CPU lists drained in %d rounds) moved %u/%d of them (page 0: pfn %#" PRIx64
+	     " -> %#" PRIx64 "); pgmigrate_success %+lld, compact_migrate_scanned %+lld, "
+	     "compact_free_scanned %+lld, compact_isolated %+lld",
+	     COMPACT_POOL, rounds, moved, NPAGES, k0[0].pfn, k1[0].pfn, c[0], c[1], c[2], c[3]);
+	/* Pages a long-term pin moved out of node 1 first are not its business. */
+	if (r->what != GPT_EXP_MIGRATED) {
+		r->what = moved == NPAGES ? GPT_EXP_MOVED : GPT_EXP_NOT_MOVED;
+		r->count = moved == NPAGES ? NPAGES : NPAGES - moved;
+	}
+	data_check(env, handle, p, NPAGES, r);
+out:
+	unpin(env, &handle);
+	munmap(pool, COMPACT_POOL * page_size());
+}
+
 /* Device-DAX: no filesystem to break layouts, long-term pins allowed --- */
 
 static void devdax(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
@@ -931,6 +1105,7 @@ const struct gpt_experiment gpt_experiments[] = {
 	{ "cma", "pin anonymous pages in a CMA area", cma },
 	{ "offline", "offline the memory block of the pages", offline },
 	{ "move-pages", "move_pages() to another NUMA node", move_pages_ },
+	{ "compaction", "compact the node of the pages", compaction },
 	{ "fork", "fork(): the child's pages", fork_copy },
 	{ "ksm", "KSM: merge identical pages", ksm },
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Experiments: what the kernel does to pinned pages when something else
- * wants them (truncate, migration, memory offline, fork, KSM), with a
+ * wants them (truncate, migration, compaction, memory offline, fork,
+ * KSM), with a
  * short-term pin released at once, a short-term pin held, and a long-term
  * pin.  Shared by "gupctl experiment" and the suite, which asserts them.
  */
@@ -33,8 +34,8 @@ enum gpt_exp_what {
 	GPT_EXP_SHARED,		/* fork left the pages shared */
 	GPT_EXP_MERGED,		/* KSM merged the pages */
 	GPT_EXP_NOT_MERGED,	/* KSM left them alone */
-	GPT_EXP_MOVED,		/* move_pages() moved them */
-	GPT_EXP_NOT_MOVED,	/* move_pages() could not: err per page */
+	GPT_EXP_MOVED,		/* move_pages() or compaction moved them */
+	GPT_EXP_NOT_MOVED,	/* they stayed (move_pages(): err per page) */
 	GPT_EXP_PINNED,		/* the pin was taken, nothing else to do */
 	GPT_EXP_WHAT_END
 };
@@ -49,7 +50,8 @@ struct gpt_exp_result {
 	double op_ms;		/* the operation's duration */
 	double unpin_ms;	/* when the pin was released, from the start; -1 */
 	long value;		/* what the operation returned (move_pages());
-				 * devdax: pages QUERY calls devdax */
+				 * devdax: pages QUERY calls devdax;
+				 * compaction: its pgmigrate_success */
 	unsigned int control;	/* KSM: unpinned control pages merged */
 	unsigned int data_same;	/* pages that read the same through the pin */
 	long long vm_success;	/* /proc/vmstat pgmigrate_success delta */
@@ -58,7 +60,7 @@ struct gpt_exp_result {
 	unsigned long trace_events;
 	unsigned long trace_succeeded;	/* their nr_succeeded, summed */
 	char trace_reason[32];	/* their reasons: "longterm_pin" */
-	char detail[320];	/* the evidence, one line */
+	char detail[640];	/* the evidence, one line */
 };
 
 /* How long a held pin stays when the operation blocks on it. */
