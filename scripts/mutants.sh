@@ -35,7 +35,7 @@ run() {
 		return 1
 	fi
 	if ! vm/build-initramfs.sh "$kver" "$dir/initramfs.cpio" \
-		"$dir/src/module/gup_pin_test.ko" build/gpt-tests >"$dir/initramfs.log" 2>&1; then
+		"$dir/src/module/gup_pin_test.ko" build/gupctl build/gpt-tests >"$dir/initramfs.log" 2>&1; then
 		how="no initramfs (see $dir/initramfs.log)"
 		return 1
 	fi

@@ -8,15 +8,27 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "experiment.h"
 #include "gpt.h"
 
 #define MAX_HOLDS	64
 #define MAX_ARGS	32
+
+/* The exit-status contract (usage(), README). */
+enum {
+	EXIT_ALL,		/* every page pinned as asked; a command done */
+	EXIT_SHORT,		/* GUP refused or pinned short: an answer, not an error */
+	EXIT_USAGE,		/* a bad command line, said on stderr */
+	EXIT_REFUSED,		/* the module refused the request */
+	EXIT_SETUP,		/* no device, no such file: nothing was asked */
+};
 
 static bool json;
 static int dev = -1;
@@ -32,21 +44,26 @@ static struct {
 	struct gpt_mem mem;
 } holds[MAX_HOLDS];
 
-static void usage(void)
+static void usage(FILE *to)
 {
 	fputs("usage: gupctl [--json] COMMAND ...\n"
 	      "  info                    paths and flags this module supports here\n"
 	      "  pin --path NAME [--write] [--longterm] [--force] [--nofault]\n"
 	      "      [--nowait] [--anon] [--mem anon|file:PATH|kind:KIND]\n"
-	      "      [--pages N] [--per-call N] [--private]\n"
+	      "      [--pages N] [--per-call N] [--private] [--create]\n"
 	      "      [--prefault write|read|none] [--pid PID --addr ADDR]\n"
 	      "      [--hold [--dirty] [--wait]]\n"
 	      "                          pin, report, release (--hold: query the\n"
 	      "                          held pages first; --wait: until Enter)\n"
+	      "                          file:PATH is an existing regular file, never\n"
+	      "                          grown, read to fault it in (--prefault write\n"
+	      "                          writes it), or /dev/daxN.M; --create: a new one\n"
 	      "  query HANDLE            per-page records of a held pin (session)\n"
 	      "  unpin HANDLE [--dirty]  release a held pin (session)\n"
 	      "  matrix [--fsdax DIR] [--ext4 DIR] [--tmpfs DIR] [--pages N]\n"
-	      "                          every kind of memory x every path\n"
+	      "      [--kind KIND] [--path NAME] [--read|--write]\n"
+	      "      [--short-term|--longterm]\n"
+	      "                          every kind of memory x every path (or those)\n"
 	      "  watch [--older-than MS] [--every MS [--count N]]\n"
 	      "                          every page of every hold of every open file\n"
 	      "                          pinned for at least MS: owner, path, pfn,\n"
@@ -56,9 +73,26 @@ static void usage(void)
 	      "                          experiment with a short-term pin released at\n"
 	      "                          once, one held, and a long-term pin\n"
 	      "  session                 read these commands from standard input\n"
+	      "                          (exit status: the highest of theirs)\n"
 	      "NAME: a path's short name or kernel function (gupctl info);\n"
-	      "KIND: a matrix memory kind (anon, anon-thp, memfd, fsdax-shared...)\n",
-	      stderr);
+	      "KIND: a matrix memory kind (anon, anon-thp, memfd, fsdax-shared...)\n"
+	      "exit status: 0 every page pinned as asked (or the command done),\n"
+	      "1 GUP refused or pinned short, 2 usage error, 3 the module refused\n"
+	      "the request, 4 setup failed (no device, no such file)\n",
+	      to);
+}
+
+/* A usage error: what is wrong, on stderr, and EXIT_USAGE. */
+static int bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("gupctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (gupctl --help)\n", stderr);
+	return EXIT_USAGE;
 }
 
 /* Opens the device and reads INFO once; exits if there is no module. */
@@ -72,12 +106,12 @@ static void open_dev(void)
 	if (dev < 0) {
 		fprintf(stderr, "gupctl: %s: %s (is gup_pin_test.ko loaded?)\n",
 			GPT_DEVICE, strerror(-dev));
-		exit(1);
+		exit(EXIT_SETUP);
 	}
 	err = gpt_get_info(dev, &info);
 	if (err) {
 		fprintf(stderr, "gupctl: INFO: %s\n", strerror(-err));
-		exit(1);
+		exit(EXIT_SETUP);
 	}
 }
 
@@ -85,9 +119,22 @@ static bool parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 
+	/* strtoull() takes "-1" and " 1": a number here starts with a digit. */
+	if (*s < '0' || *s > '9')
+		return false;
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return !errno && *s && !*end;
+	return !errno && !*end;
+}
+
+/* @s as a number from @min to @max for option @opt, or says why not. */
+static bool parse_num(const char *opt, const char *s, uint64_t min, uint64_t max,
+		      uint64_t *v)
+{
+	if (parse_u64(s, v) && *v >= min && *v <= max)
+		return true;
+	bad("%s \"%s\": want a number from %" PRIu64 " to %" PRIu64, opt, s, min, max);
+	return false;
 }
 
 /* Flags a path refuses, with the reason, in @fmt's shape. */
@@ -280,10 +327,10 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 	       (uint64_t)r->pinned, (uint64_t)q->nr_pages, (uint64_t)r->calls,
 	       r->calls == 1 ? "" : "s");
 	if (r->error)
-		printf(", then at page %" PRIu64 " %s (%s, %s): %s",
+		printf(", then at page %" PRIu64 " %s (%s): %s\nwhy      %s",
 		       (uint64_t)r->error_index, gpt_errno_name(r->error),
-		       gpt_reason_name(r->reason), gpt_reason_how_name(r->reason_how),
-		       gpt_reason_text(r->reason));
+		       gpt_reason_name(r->reason), gpt_reason_text(r->reason),
+		       gpt_reason_how_text(r->reason_how));
 	else if (r->reason)
 		printf(" (%s)", gpt_reason_name(r->reason));
 	if (r->handle)
@@ -333,7 +380,7 @@ static int cmd_query(uint64_t handle)
 			else
 				printf("query %" PRIu64 ": %s (%s)\n", handle,
 				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
-			return 1;
+			return EXIT_REFUSED;
 		}
 		if (!first && json)
 			printf("{\"handle\": %" PRIu64 ", \"pages\": %" PRIu64
@@ -405,20 +452,56 @@ static int unpin_handle(uint64_t handle, bool dirty)
 			gpt_mem_unmap(&holds[i].mem);
 			holds[i].handle = 0;
 		}
-	return ret ? 1 : 0;
+	return ret ? EXIT_REFUSED : EXIT_ALL;
 }
 
-static int map_mem(const char *spec, uint64_t pages, bool shared,
-		   enum gpt_prefault prefault, struct gpt_mem *mem)
+/* Why file:PATH could not be mapped, in words (open_user_file() in mem.c). */
+static void map_error(const char *spec, uint64_t pages, int err)
 {
-	int kind;
+	const char *path = spec + 5;
+	struct stat st;
+	char align[64] = "?";
+	FILE *f;
 
-	if (strncmp(spec, "kind:", 5))
-		return gpt_mem_map(spec, pages, shared, prefault, mem);
-	kind = gpt_kind_by_name(spec + 5);
-	if (kind < 0)
-		return -EINVAL;
-	return gpt_kind_map(kind, &default_dirs, pages, mem);
+	switch (-err) {
+	case ENOENT:
+		fprintf(stderr, "gupctl: --mem %s: no such file (--create makes a new one)\n", spec);
+		break;
+	case EEXIST:
+		fprintf(stderr, "gupctl: --mem %s: the file exists, and --create makes only "
+			"new ones\n", spec);
+		break;
+	case EISDIR:
+		fprintf(stderr, "gupctl: --mem %s: neither a regular file nor a device-DAX "
+			"device (/dev/daxN.M)\n", spec);
+		break;
+	case EFBIG:
+		fprintf(stderr, "gupctl: --mem %s: the file has %lld bytes, and %" PRIu64
+			" pages need %" PRIu64 ": gupctl never grows a file (fewer --pages, "
+			"or --create a new file)\n", spec,
+			stat(path, &st) ? -1LL : (long long)st.st_size, pages,
+			pages * (uint64_t)sysconf(_SC_PAGESIZE));
+		break;
+	case EINVAL:
+		if (!stat(path, &st)) {
+			char attr[96];
+
+			snprintf(attr, sizeof(attr), "/sys/dev/char/%u:%u/align",
+				 major(st.st_rdev), minor(st.st_rdev));
+			f = fopen(attr, "re");
+			if (f) {
+				if (!fgets(align, sizeof(align), f))
+					snprintf(align, sizeof(align), "?");
+				align[strcspn(align, "\n")] = '\0';
+				fclose(f);
+			}
+		}
+		fprintf(stderr, "gupctl: --mem %s: device-DAX maps only shared (no --private), "
+			"in units of its alignment, %s bytes\n", spec, align);
+		break;
+	default:
+		fprintf(stderr, "gupctl: --mem %s: %s\n", spec, strerror(-err));
+	}
 }
 
 /* getopt state is global: every command parses from a clean slate. */
@@ -426,6 +509,62 @@ static void reset_getopt(void)
 {
 	optind = 0;
 	opterr = 1;
+}
+
+/* What "pin" was asked, besides the request itself. */
+struct pin_args {
+	const char *path, *mem;
+	enum gpt_prefault prefault;
+	unsigned int map_flags;
+	bool mem_set, prefault_set, private, create, dirty, wait;
+	uint64_t addr;
+};
+
+/* The options that apply only to some memory or with --hold. */
+static int pin_args_check(const struct pin_args *a, const struct gpt_pin *req)
+{
+	bool file = !strncmp(a->mem, "file:", 5), kind = !strncmp(a->mem, "kind:", 5);
+
+	if (!a->path)
+		return bad("pin needs --path NAME (gupctl info lists them)");
+	if (!file && !kind && strcmp(a->mem, "anon"))
+		return bad("--mem %s: want anon, file:PATH or kind:KIND", a->mem);
+	if (kind && gpt_kind_by_name(a->mem + 5) < 0)
+		return bad("--mem %s: no such kind (the kinds of gupctl matrix)", a->mem);
+	if (a->addr && a->mem_set)
+		return bad("--addr pins memory already mapped: no --mem with it");
+	if (a->create && !file)
+		return bad("--create makes the file of --mem file:PATH; not with %s",
+			   a->addr ? "--addr" : a->mem);
+	if (a->private && !file)
+		return bad("--private maps --mem file:PATH privately; %s is private or "
+			   "shared as its kind says", a->addr ? "--addr memory" : a->mem);
+	if (a->prefault_set && (kind || a->addr))
+		return bad("--prefault: %s is faulted in as %s", a->addr ? "--addr memory" :
+			   a->mem, a->addr ? "it is" : "its kind says");
+	if (req->pid && !a->addr)
+		return bad("--pid needs --addr: an address in that process");
+	if ((a->dirty || a->wait) && !(req->flags & GPT_FLAG_HOLD))
+		return bad("--%s applies to a held pin: add --hold", a->dirty ? "dirty" : "wait");
+	return 0;
+}
+
+static int map_mem(const struct pin_args *a, uint64_t pages, struct gpt_mem *mem)
+{
+	int ret;
+
+	if (strncmp(a->mem, "kind:", 5)) {
+		ret = gpt_mem_map(a->mem, pages, a->map_flags, a->prefault, mem);
+		if (ret && !strncmp(a->mem, "file:", 5))
+			map_error(a->mem, pages, ret);
+		else if (ret)
+			fprintf(stderr, "gupctl: --mem %s: %s\n", a->mem, strerror(-ret));
+		return ret;
+	}
+	ret = gpt_kind_map(gpt_kind_by_name(a->mem + 5), &default_dirs, pages, mem);
+	if (ret)
+		fprintf(stderr, "gupctl: --mem %s: %s\n", a->mem, strerror(-ret));
+	return ret;
 }
 
 static int cmd_pin(int argc, char **argv, bool session)
@@ -442,6 +581,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 		{ "pages", required_argument, NULL, 'n' },
 		{ "per-call", required_argument, NULL, 'c' },
 		{ "private", no_argument, NULL, 'P' },
+		{ "create", no_argument, NULL, 'C' },
 		{ "prefault", required_argument, NULL, 'f' },
 		{ "pid", required_argument, NULL, 'i' },
 		{ "addr", required_argument, NULL, 'a' },
@@ -450,21 +590,19 @@ static int cmd_pin(int argc, char **argv, bool session)
 		{ "wait", no_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
-	enum gpt_prefault prefault = GPT_PREFAULT_WRITE;
-	const char *path = NULL, *mem_spec = "anon";
-	bool shared = true, dirty = false, wait = false;
+	struct pin_args a = { .mem = "anon" };
 	const struct gpt_path_info *p;
 	struct gpt_pin req = { .nr_pages = 1 };
 	struct gpt_page_record *rec = NULL;
 	struct gpt_pin_result res;
 	struct gpt_mem mem = { .fd = -1 };
-	uint64_t v, addr = 0;
-	int c, ret;
+	int c, ret, status;
+	uint64_t v;
 
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'p': path = optarg; break;
+		case 'p': a.path = optarg; break;
 		case 'w': req.flags |= GPT_FLAG_WRITE; break;
 		case 'l': req.flags |= GPT_FLAG_LONGTERM; break;
 		case 'F': req.flags |= GPT_FLAG_FORCE; break;
@@ -472,90 +610,102 @@ static int cmd_pin(int argc, char **argv, bool session)
 		case 'W': req.flags |= GPT_FLAG_NOWAIT; break;
 		case 'A': req.flags |= GPT_FLAG_ANON; break;
 		case 'h': req.flags |= GPT_FLAG_HOLD; break;
-		case 'm': mem_spec = optarg; break;
-		case 'P': shared = false; break;
-		case 'd': dirty = true; break;
-		case 'x': wait = true; break;
+		case 'm': a.mem = optarg; a.mem_set = true; break;
+		case 'P': a.private = true; break;
+		case 'C': a.create = true; break;
+		case 'd': a.dirty = true; break;
+		case 'x': a.wait = true; break;
 		case 'n':
+			if (!parse_num("--pages", optarg, 1, UINT32_MAX, &v))
+				return EXIT_USAGE;
+			req.nr_pages = v;
+			break;
 		case 'c':
+			if (!parse_num("--per-call", optarg, 0, UINT32_MAX, &v))
+				return EXIT_USAGE;
+			req.pages_per_call = (uint32_t)v;
+			break;
 		case 'i':
+			if (!parse_num("--pid", optarg, 1, INT32_MAX, &v))
+				return EXIT_USAGE;
+			req.pid = (int32_t)v;
+			break;
 		case 'a':
-			if (!parse_u64(optarg, &v)) {
-				fprintf(stderr, "gupctl: bad number \"%s\"\n", optarg);
-				return 2;
-			}
-			if (c == 'n')
-				req.nr_pages = v;
-			else if (c == 'c')
-				req.pages_per_call = (uint32_t)v;
-			else if (c == 'i')
-				req.pid = (int32_t)v;
-			else
-				addr = v;
+			if (!parse_num("--addr", optarg, 1, UINT64_MAX, &a.addr))
+				return EXIT_USAGE;
 			break;
 		case 'f':
+			a.prefault_set = true;
 			if (!strcmp(optarg, "write"))
-				prefault = GPT_PREFAULT_WRITE;
+				a.prefault = GPT_PREFAULT_WRITE;
 			else if (!strcmp(optarg, "read"))
-				prefault = GPT_PREFAULT_READ;
+				a.prefault = GPT_PREFAULT_READ;
 			else if (!strcmp(optarg, "none"))
-				prefault = GPT_PREFAULT_NONE;
+				a.prefault = GPT_PREFAULT_NONE;
 			else
-				return 2;
+				return bad("--prefault \"%s\": want write, read or none", optarg);
 			break;
 		default:
-			return 2;
+			return bad("pin: unknown option");
 		}
 	}
-	if (!path || optind != argc || (req.pid && !addr)) {
-		usage();
-		return 2;
-	}
+	if (optind != argc)
+		return bad("pin: unexpected \"%s\"", argv[optind]);
+	/* A file the user named is only read, unless --prefault write says so. */
+	if (!a.prefault_set)
+		a.prefault = strncmp(a.mem, "file:", 5) ? GPT_PREFAULT_WRITE : GPT_PREFAULT_READ;
+	a.map_flags = (a.private ? 0 : GPT_MEM_SHARED) | (a.create ? GPT_MEM_CREATE : 0);
+	ret = pin_args_check(&a, &req);
+	if (ret)
+		return ret;
 	open_dev();
-	p = gpt_path_by_name(&info, path);
-	if (!p) {
-		fprintf(stderr, "gupctl: no path \"%s\" (see gupctl info)\n", path);
-		return 2;
-	}
+	p = gpt_path_by_name(&info, a.path);
+	if (!p)
+		return bad("--path %s: no such path (gupctl info lists them)", a.path);
 	req.path = p->path;
-	if (addr) {
+	if (req.pid && req.path != GPT_PATH_GUP_REMOTE && req.path != GPT_PATH_PIN_REMOTE)
+		return bad("--pid needs a remote path (gup-remote, pin-remote): %s pins this "
+			   "process's memory", a.path);
+	if (req.nr_pages > info.h.max_pages)
+		return bad("--pages %" PRIu64 ": this module pins at most %" PRIu64
+			   " pages a request (max_pages, gupctl info)", (uint64_t)req.nr_pages,
+			   (uint64_t)info.h.max_pages);
+	if (a.addr) {
 		/* Someone else's memory (--pid), or an address of your choosing. */
-		req.addr = addr;
-		mem_spec = "given address";
+		req.addr = a.addr;
+		a.mem = "given address";
 	} else {
-		ret = map_mem(mem_spec, req.nr_pages, shared, prefault, &mem);
-		if (ret) {
-			fprintf(stderr, "gupctl: mapping %s: %s\n", mem_spec,
-				strerror(-ret));
-			return 1;
-		}
+		if (map_mem(&a, req.nr_pages, &mem))
+			return EXIT_SETUP;
 		req.addr = (uintptr_t)mem.addr;
 	}
-	if (req.nr_pages <= info.h.max_pages)
-		rec = calloc(req.nr_pages, sizeof(*rec));
+	rec = calloc(req.nr_pages, sizeof(*rec));
 	ret = gpt_pin(dev, &req, &res, rec, rec ? (uint32_t)req.nr_pages : 0);
-	print_pin(&req, &res, rec, mem_spec, ret);
+	print_pin(&req, &res, rec, a.mem, ret);
 	free(rec);
+	status = ret ? EXIT_REFUSED :
+		 res.error || res.pinned < req.nr_pages ? EXIT_SHORT : EXIT_ALL;
 	if (!ret && res.handle && session) {
 		for (int i = 0; i < MAX_HOLDS; i++)
 			if (!holds[i].handle) {
 				holds[i].handle = res.handle;
 				holds[i].mem = mem;
-				return 0;
+				return status;
 			}
 	}
 	if (!ret && res.handle) {
 		cmd_query(res.handle);
-		if (wait) {
+		if (a.wait) {
 			fprintf(stderr, "holding handle %" PRIu64 "; press Enter to release\n",
 				(uint64_t)res.handle);
 			while ((c = getchar()) != EOF && c != '\n')
 				;
 		}
-		unpin_handle(res.handle, dirty);
+		if (unpin_handle(res.handle, a.dirty))
+			status = EXIT_REFUSED;
 	}
 	gpt_mem_unmap(&mem);
-	return ret ? 1 : 0;
+	return status;
 }
 
 /* Cell text: pinned count ("16", "16*" for fresh COW pages), or errno. */
@@ -575,6 +725,22 @@ static void cell_text(const struct gpt_cell_result *r, char *buf, size_t len)
 			 "*" : "");
 }
 
+/* Per page: refcount and pincount while pinned against before, in JSON. */
+static void cell_deltas_json(const struct gpt_cell_result *r)
+{
+	const uint64_t n = r->pin.nr_pages;
+
+	printf(", \"fresh\": %s, \"refcount_delta\": [",
+	       r->res.pinned && r->rec[0].pinned.pfn != r->rec[0].before.pfn ? "true" : "false");
+	for (uint64_t i = 0; i < n; i++)
+		printf("%s%" PRId64, i ? ", " : "",
+		       (int64_t)(r->rec[i].pinned.refcount - r->rec[i].before.refcount));
+	printf("], \"pincount_delta\": [");
+	for (uint64_t i = 0; i < n; i++)
+		printf("%s%d", i ? ", " : "", r->rec[i].pinned.pincount - r->rec[i].before.pincount);
+	printf("]");
+}
+
 static int cmd_matrix(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -582,11 +748,20 @@ static int cmd_matrix(int argc, char **argv)
 		{ "ext4", required_argument, NULL, 'e' },
 		{ "tmpfs", required_argument, NULL, 't' },
 		{ "pages", required_argument, NULL, 'n' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "path", required_argument, NULL, 'p' },
+		{ "read", no_argument, NULL, 'r' },
+		{ "write", no_argument, NULL, 'w' },
+		{ "short-term", no_argument, NULL, 's' },
+		{ "longterm", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct gpt_dirs dirs = default_dirs;
+	const char *path_name = NULL;
+	const struct gpt_path_info *only_path = NULL;
+	unsigned int rw = 3, term = 3;	/* bit 0 read/short-term, bit 1 write/long-term */
+	int c, n = 0, only_kind = -1;
 	uint64_t pages = 16;
-	int c, n = 0;
 
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -595,14 +770,30 @@ static int cmd_matrix(int argc, char **argv)
 		case 'e': dirs.ext4 = optarg; break;
 		case 't': dirs.tmpfs = optarg; break;
 		case 'n':
-			if (!parse_u64(optarg, &pages) || !pages ||
-			    pages > GPT_CELL_MAX_PAGES)
-				return 2;
+			if (!parse_num("--pages", optarg, 1, GPT_CELL_MAX_PAGES, &pages))
+				return EXIT_USAGE;
 			break;
-		default: return 2;
+		case 'k':
+			only_kind = gpt_kind_by_name(optarg);
+			if (only_kind < 0 || only_kind > GPT_MEM_ZERO_PAGE)
+				return bad("--kind %s: not a matrix kind (anon ... zero-page)", optarg);
+			break;
+		case 'p': path_name = optarg; break;
+		case 'r': rw = rw == 3 ? 1 : rw | 1; break;
+		case 'w': rw = rw == 3 ? 2 : rw | 2; break;
+		case 's': term = term == 3 ? 1 : term | 1; break;
+		case 'l': term = term == 3 ? 2 : term | 2; break;
+		default: return bad("matrix: unknown option");
 		}
 	}
+	if (optind != argc)
+		return bad("matrix: unexpected \"%s\"", argv[optind]);
 	open_dev();
+	if (path_name) {
+		only_path = gpt_path_by_name(&info, path_name);
+		if (!only_path)
+			return bad("--path %s: no such path (gupctl info lists them)", path_name);
+	}
 	gpt_hugepages_reserve(2);
 	if (json)
 		printf("[");
@@ -610,16 +801,21 @@ static int cmd_matrix(int argc, char **argv)
 		uint64_t flags = (table & 1 ? GPT_FLAG_WRITE : 0) |
 				 (table & 2 ? GPT_FLAG_LONGTERM : 0);
 
+		if (!(rw & (table & 1 ? 2 : 1)) || !(term & (table & 2 ? 2 : 1)))
+			continue;
 		if (!json) {
 			printf("\n%s, %s: pinned pages (* fresh COW copies), "
 			       "GUP errno, (errno of the module)\n%-14s",
 			       table & 1 ? "write" : "read",
 			       table & 2 ? "long-term" : "short-term", "");
 			for (uint32_t i = 0; i < info.h.nr_paths; i++)
-				printf(" %-13s", info.paths[i].name);
+				if (!only_path || only_path == &info.paths[i])
+					printf(" %-13s", info.paths[i].name);
 			printf("\n");
 		}
 		for (int kind = 0; kind <= GPT_MEM_ZERO_PAGE; kind++) {
+			if (only_kind >= 0 && kind != only_kind)
+				continue;
 			if (!json)
 				printf("%-14s", gpt_kind_name(kind));
 			for (uint32_t i = 0; i < info.h.nr_paths; i++) {
@@ -628,6 +824,8 @@ static int cmd_matrix(int argc, char **argv)
 				static struct gpt_cell_result r;
 				char cell[32];
 
+				if (only_path && only_path != &info.paths[i])
+					continue;
 				gpt_cell_run(dev, &dirs, kind, pages, &req, false, &r);
 				cell_text(&r, cell, sizeof(cell));
 				if (!json) {
@@ -637,13 +835,16 @@ static int cmd_matrix(int argc, char **argv)
 				printf("%s{\"kind\": \"%s\", \"path\": \"%s\", "
 				       "\"write\": %s, \"longterm\": %s, \"setup_errno\": \"%s\", "
 				       "\"ioctl_errno\": \"%s\", \"pinned\": %" PRIu64
-				       ", \"error\": \"%s\", \"reason\": \"%s\", \"cell\": \"%s\"}",
+				       ", \"error\": \"%s\", \"reason\": \"%s\", \"cell\": \"%s\"",
 				       n++ ? ", " : "", gpt_kind_name(kind),
 				       info.paths[i].name, table & 1 ? "true" : "false",
 				       table & 2 ? "true" : "false",
 				       gpt_errno_name(-r.setup_err), gpt_errno_name(-r.ioctl_err),
 				       (uint64_t)r.res.pinned, gpt_errno_name(r.res.error),
 				       gpt_reason_name(r.res.reason), cell);
+				if (!r.setup_err && !r.ioctl_err)
+					cell_deltas_json(&r);
+				printf("}");
 			}
 			if (!json)
 				printf("\n");
@@ -667,7 +868,7 @@ static int watch_once(uint64_t older_ms)
 		if (ret) {
 			fprintf(stderr, "gupctl: HOLDS: %s (%s)\n", gpt_errno_name(-ret),
 				gpt_reason_name(r.reason));
-			return 1;
+			return EXIT_REFUSED;
 		}
 		if (!n && json)
 			printf("{\"older_than_ms\": %" PRIu64 ", \"holds\": %" PRIu64
@@ -725,27 +926,27 @@ static int cmd_watch(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t older = 0, every = 0, count = 1, v;
+	bool count_set = false;
 	int c, status = 0;
 
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'o' && c != 'e' && c != 'c')
-			return 2;
-		if (!parse_u64(optarg, &v)) {
-			fprintf(stderr, "gupctl: bad number \"%s\"\n", optarg);
-			return 2;
-		}
-		if (c == 'o')
+		if (c == 'o' && parse_num("--older-than", optarg, 0, UINT64_MAX / 1000000, &v))
 			older = v;
-		else if (c == 'e')
+		else if (c == 'e' && parse_num("--every", optarg, 1, UINT32_MAX / 1000, &v))
 			every = v;
-		else
+		else if (c == 'c' && parse_num("--count", optarg, 0, UINT32_MAX, &v))
 			count = v;
+		else
+			return c == 'o' || c == 'e' || c == 'c' ? EXIT_USAGE :
+			       bad("watch: unknown option");
+		if (c == 'c')
+			count_set = true;
 	}
-	if (optind != argc || (count != 1 && !every)) {
-		usage();
-		return 2;
-	}
+	if (optind != argc)
+		return bad("watch: unexpected \"%s\"", argv[optind]);
+	if (count_set && !every)
+		return bad("--count repeats the listing: it needs --every MS");
 	open_dev();
 	for (uint64_t i = 0; !status && (!every || !count || i < count); i++) {
 		if (i)
@@ -796,13 +997,11 @@ static int cmd_experiment(int argc, char **argv)
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'd')
-			return 2;
+			return bad("experiment: unknown option");
 		env.dirs.fsdax = optarg;
 	}
-	if (optind == argc) {
-		usage();
-		return 2;
-	}
+	if (optind == argc)
+		return bad("experiment needs list, all or experiment names");
 	if (!strcmp(argv[optind], "list") && optind + 1 == argc) {
 		for (unsigned int i = 0; i < gpt_nr_experiments; i++)
 			printf("%-20s %s\n", gpt_experiments[i].name, gpt_experiments[i].what);
@@ -814,11 +1013,8 @@ static int cmd_experiment(int argc, char **argv)
 	} else {
 		for (int i = optind; i < argc && n < 16; i++) {
 			list[n] = gpt_experiment_by_name(argv[i]);
-			if (!list[n]) {
-				fprintf(stderr, "gupctl: no experiment \"%s\" (gupctl experiment list)\n",
-					argv[i]);
-				return 2;
-			}
+			if (!list[n])
+				return bad("no experiment \"%s\" (gupctl experiment list)", argv[i]);
 			n++;
 		}
 	}
@@ -863,7 +1059,7 @@ static int run(int argc, char **argv, bool session);
 static int cmd_session(void)
 {
 	char line[1024];
-	int status = 0;
+	int status = 0, c;
 
 	open_dev();
 	while (fgets(line, sizeof(line), stdin)) {
@@ -883,7 +1079,8 @@ static int cmd_session(void)
 				printf(" %s", args[i]);
 			printf("\n");
 		}
-		status = run(n - 1, args + 1, true);
+		c = run(n - 1, args + 1, true);
+		status = c > status ? c : status;
 		fflush(stdout);
 	}
 	return status;
@@ -911,8 +1108,15 @@ static int run(int argc, char **argv, bool session)
 		return unpin_handle(handle, argc == 3);
 	if (!strcmp(argv[0], "session") && argc == 1 && !session)
 		return cmd_session();
-	usage();
-	return 2;
+	if (!strcmp(argv[0], "query") || !strcmp(argv[0], "unpin"))
+		return bad("%s needs HANDLE, the number pin --hold gave%s", argv[0],
+			   argv[0][0] == 'u' ? ", and maybe --dirty" : "");
+	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") || !strcmp(argv[0], "help")) {
+		usage(stdout);
+		return EXIT_ALL;
+	}
+	return bad("no command \"%s\"%s", argv[0],
+		   argc > 1 ? " with these arguments" : "");
 }
 
 int main(int argc, char **argv)
@@ -924,8 +1128,8 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (i >= argc) {
-		usage();
-		return 2;
+		usage(stderr);
+		return EXIT_USAGE;
 	}
 	return run(argc - i, argv + i, false);
 }

@@ -112,7 +112,7 @@ files="suite rig experiments experiments-rig"
 [ -z "$missing" ] || fail "$kver lacks what the rig needs: $(echo "$missing" | cut -d' ' -f1 | tr '\n' ' ')(see $out/build.t)"
 
 GPT_MODROOT=$modroot "$here/build-initramfs.sh" "$kver" "$out/initramfs.cpio" "$ko" \
-	"$top/build/gpt-tests" >"$out/initramfs.log" 2>&1 ||
+	"$top/build/gupctl" "$top/build/gpt-tests" >"$out/initramfs.log" 2>&1 ||
 	fail "no initramfs for $kver (see $out/initramfs.log)"
 GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" check "$kver" "$out/initramfs.cpio" "$out"
 GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" experiments "$kver" "$out/initramfs.cpio" "$out"

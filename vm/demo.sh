@@ -9,7 +9,7 @@ run gupctl experiment all
 run gupctl info
 run gupctl pin --path pin-fast --write --mem anon --pages 4
 run gupctl pin --path gup --longterm --mem anon --pages 4
-run gupctl pin --path pin --longterm --mem file:/mnt/dax/demo --pages 4
+run gupctl pin --path pin --longterm --mem file:/mnt/dax/demo --create --pages 4
 run gupctl pin --path pin-fast --mem file:/mnt/dax/demo --pages 4
 run gupctl --json pin --path pin-fast --longterm --mem file:/mnt/dax/demo --pages 4
 run gupctl pin --path pin-fast --longterm --hold --mem kind:anon-thp --pages 4
@@ -17,7 +17,7 @@ run gupctl pin --path pin --write --mem kind:partial --pages 8
 echo
 echo '$ gupctl session    # holds live as long as the session'
 gupctl session <<'SESSION'
-pin --path pin --write --hold --mem file:/mnt/ext4/demo --pages 2
+pin --path pin --write --hold --mem file:/mnt/ext4/demo --create --pages 2
 pin --path gup-fast --hold --mem kind:zero-page --pages 2
 query 1
 query 2

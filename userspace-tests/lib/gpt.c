@@ -224,30 +224,30 @@ static const struct {
 	[GPT_REASON_BAD_ARGUMENT] = { "bad-argument",
 		"the request is invalid (reserved field, path, flag, range)" },
 	[GPT_REASON_GET_LONGTERM] = { "get-longterm",
-		"FOLL_LONGTERM needs FOLL_PIN; get_user_pages*() would WARN (is_valid_gup_flags)" },
+		"FOLL_LONGTERM needs FOLL_PIN: get_user_pages*() would WARN, is_valid_gup_flags()" },
 	[GPT_REASON_FSDAX_LONGTERM] = { "fsdax-longterm",
-		"long-term pin of a filesystem-DAX mapping (check_vma_flags)" },
+		"a long-term pin of a filesystem-DAX mapping, which check_vma_flags() refuses" },
 	[GPT_REASON_NO_VMA] = { "no-vma", "no mapping at that address" },
 	[GPT_REASON_VM_IO_PFNMAP] = { "vm-io-pfnmap",
-		"VM_IO or VM_PFNMAP mapping (check_vma_flags)" },
+		"a VM_IO or VM_PFNMAP mapping, which check_vma_flags() refuses" },
 	[GPT_REASON_NOT_WRITABLE] = { "not-writable",
-		"write pin of a mapping without VM_WRITE (check_vma_flags)" },
+		"a write pin of a mapping without VM_WRITE, which check_vma_flags() refuses" },
 	[GPT_REASON_NOT_READABLE] = { "not-readable",
-		"pin of a mapping without VM_READ (check_vma_flags)" },
+		"a pin of a mapping without VM_READ, which check_vma_flags() refuses" },
 	[GPT_REASON_SHORT] = { "short",
 		"the path returned fewer pages than asked, without an errno" },
 	[GPT_REASON_UNLOCKED_LONGTERM] = { "unlocked-longterm",
-		"FOLL_LONGTERM on *_unlocked() would WARN (get_user_pages_unlocked, 6.1)" },
+		"FOLL_LONGTERM on *_unlocked() would WARN, get_user_pages_unlocked() up to 6.2" },
 	[GPT_REASON_FAST_FLAG] = { "fast-flag",
-		"GUP-fast would WARN on this flag (internal_get_user_pages_fast)" },
+		"GUP-fast would WARN on this flag, internal_get_user_pages_fast()" },
 	[GPT_REASON_NOT_IN_KERNEL] = { "not-in-kernel",
 		"the running kernel does not have this path" },
 	[GPT_REASON_SECRETMEM] = { "secretmem",
-		"memfd_secret() memory (check_vma_flags)" },
+		"memfd_secret() memory, which check_vma_flags() refuses" },
 	[GPT_REASON_NOFAULT] = { "nofault",
 		"no page there, and FOLL_NOFAULT forbids faulting one in" },
 	[GPT_REASON_ANON_ONLY] = { "anon-only",
-		"FOLL_ANON on a mapping that is not anonymous (check_vma_flags)" },
+		"FOLL_ANON on a mapping that is not anonymous, which check_vma_flags() refuses" },
 	[GPT_REASON_NO_PROCESS] = { "no-process",
 		"the pid names no process with an mm" },
 	[GPT_REASON_HOLD_LIMIT] = { "hold-limit",
@@ -260,7 +260,7 @@ static const struct {
 	[GPT_REASON_READ_ONLY_PIN] = { "read-only-pin",
 		"dirtying or writing through a pin taken without write" },
 	[GPT_REASON_FILE_LONGTERM] = { "file-longterm",
-		"long-term write pin of a file mapping that needs dirty tracking (writable_file_mapping_allowed, 6.5)" },
+		"a long-term write pin of a file mapping that needs dirty tracking, which writable_file_mapping_allowed() refuses (6.5+)" },
 	[GPT_REASON_BAD_SIZE] = { "bad-size",
 		"a size field is too small, or unknown trailing bytes are not zero" },
 	[GPT_REASON_RECORDS_OVERLAP] = { "records-overlap",
@@ -359,4 +359,15 @@ const char *gpt_reason_how_name(uint32_t how)
 	case GPT_HOW_INFERRED: return "inferred";
 	}
 	return "?";
+}
+
+const char *gpt_reason_how_text(uint32_t how)
+{
+	switch (how) {
+	case GPT_HOW_MODULE:
+		return "found by the module: certain";
+	case GPT_HOW_INFERRED:
+		return "inferred afterwards from the VMA by this kernel's rule: a best guess";
+	}
+	return "not found";
 }

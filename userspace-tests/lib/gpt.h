@@ -74,6 +74,8 @@ const char *gpt_page_kind_name(uint32_t kind);
 const char *gpt_zone_name(uint32_t zone);
 /* enum gpt_reason_how as "module", "inferred" */
 const char *gpt_reason_how_name(uint32_t how);
+/* How it was found, in words: "found by the module: certain"... */
+const char *gpt_reason_how_text(uint32_t how);
 
 /*
  * A page as the kernel's own files show it, for checking the module:
@@ -113,10 +115,15 @@ int gpt_mem_mmap(struct gpt_mem *mem, int fd, size_t len, int prot,
 		 int flags, enum gpt_prefault how);
 
 /*
- * @spec: "anon" (private anonymous) or "file:PATH" (created and sized to
- * fit if needed).  @shared picks MAP_SHARED for files.  0, or -errno.
+ * @spec: "anon" (private anonymous) or "file:PATH": an existing regular
+ * file of at least @pages pages, never grown, or a device-DAX device
+ * (/dev/daxN.M); with GPT_MEM_CREATE a new file of that size.
+ * GPT_MEM_SHARED maps a file MAP_SHARED.  0, or -errno (the comment of
+ * open_user_file() in mem.c says which errno means what).
  */
-int gpt_mem_map(const char *spec, size_t pages, bool shared,
+#define GPT_MEM_SHARED	(1U << 0)
+#define GPT_MEM_CREATE	(1U << 1)
+int gpt_mem_map(const char *spec, size_t pages, unsigned int flags,
 		enum gpt_prefault prefault, struct gpt_mem *mem);
 void gpt_mem_unmap(struct gpt_mem *mem);
 

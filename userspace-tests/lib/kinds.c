@@ -69,7 +69,11 @@ static int sized(int fd, size_t len)
 	return err;
 }
 
-/* A new file "DIR/gpt-KIND" of @len bytes, already unlinked. */
+/*
+ * A new file of @len bytes in DIR that no one else can see: O_TMPFILE
+ * (ext4 and tmpfs), else a name no file has (O_EXCL), unlinked at once.
+ * Nothing already in DIR is touched.
+ */
 static int new_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 {
 	char path[512];
@@ -77,12 +81,16 @@ static int new_file(const char *dir, enum gpt_mem_kind kind, size_t len)
 
 	if (!dir)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "%s/gpt-%s", dir, kind_names[kind]);
-	unlink(path);
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
+	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	for (unsigned int i = 0; fd < 0 && i < 100; i++) {
+		snprintf(path, sizeof(path), "%s/.gpt-%s-%d-%u", dir, kind_names[kind],
+			 (int)getpid(), i);
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			unlink(path);
+		else if (errno != EEXIST)
+			break;
+	}
 	return sized(fd, len);
 }
 

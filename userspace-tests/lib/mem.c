@@ -5,8 +5,10 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "gpt.h"
 
@@ -15,18 +17,67 @@ static size_t page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static int open_sized(const char *path, size_t len)
+/* The alignment of device-DAX character device @st, or 0 if it is not one. */
+static size_t devdax_align(const struct stat *st)
 {
+	char link[PATH_MAX], path[96];
+	unsigned long align = page_size();
+	ssize_t n;
+	FILE *f;
+
+	if (!S_ISCHR(st->st_mode))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/subsystem",
+		 major(st->st_rdev), minor(st->st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return 0;
+	link[n] = '\0';
+	if (!strstr(link, "/dax") || strcmp(strrchr(link, '/'), "/dax"))
+		return 0;
+	/* "align": 5.10+; before, device-DAX mapped in pages or its region's. */
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/align",
+		 major(st->st_rdev), minor(st->st_rdev));
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%lu", &align) != 1 || !align)
+			align = page_size();
+		fclose(f);
+	}
+	return align;
+}
+
+/*
+ * A file the user named.  Never created unless asked (@create: a new one,
+ * of @len bytes), never truncated or grown: it must be a regular file of
+ * at least @len bytes, or a device-DAX character device, mapped in units
+ * of its alignment (@shared only).  -ENOENT, -EEXIST, -EISDIR (neither a
+ * regular file nor device-DAX), -EFBIG (too small), -EINVAL (device-DAX
+ * private or off its alignment) explain a refusal.
+ */
+static int open_user_file(const char *path, size_t len, unsigned int flags)
+{
+	bool create = flags & GPT_MEM_CREATE;
+	int fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
 	struct stat st;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	size_t align;
+	int err = 0;
 
 	if (fd < 0)
 		return -errno;
-	/* A device (/dev/daxN.M) has the size it has. */
-	if (fstat(fd, &st) || (!S_ISCHR(st.st_mode) && (size_t)st.st_size < len &&
-			       ftruncate(fd, (off_t)len))) {
-		int err = -errno;
-
+	if (fstat(fd, &st))
+		err = -errno;
+	else if (create && ftruncate(fd, (off_t)len))
+		err = -errno;
+	else if (create)
+		return fd;
+	else if ((align = devdax_align(&st)))
+		err = !(flags & GPT_MEM_SHARED) || len % align ? -EINVAL : 0;
+	else if (!S_ISREG(st.st_mode))
+		err = -EISDIR;
+	else if ((uint64_t)st.st_size < len)
+		err = -EFBIG;
+	if (err) {
 		close(fd);
 		return err;
 	}
@@ -70,7 +121,7 @@ int gpt_mem_mmap(struct gpt_mem *mem, int fd, size_t len, int prot,
 	return 0;
 }
 
-int gpt_mem_map(const char *spec, size_t pages, bool shared,
+int gpt_mem_map(const char *spec, size_t pages, unsigned int flags,
 		enum gpt_prefault prefault, struct gpt_mem *mem)
 {
 	const int rw = PROT_READ | PROT_WRITE;
@@ -83,11 +134,11 @@ int gpt_mem_map(const char *spec, size_t pages, bool shared,
 		return gpt_mem_mmap(mem, -1, len, rw, MAP_PRIVATE, prefault);
 	if (strncmp(spec, "file:", 5))
 		return -EINVAL;
-	fd = open_sized(spec + 5, len);
+	fd = open_user_file(spec + 5, len, flags);
 	if (fd < 0)
 		return fd;
-	return gpt_mem_mmap(mem, fd, len, rw, shared ? MAP_SHARED : MAP_PRIVATE,
-			    prefault);
+	return gpt_mem_mmap(mem, fd, len, rw,
+			    (flags & GPT_MEM_SHARED) ? MAP_SHARED : MAP_PRIVATE, prefault);
 }
 
 void gpt_mem_unmap(struct gpt_mem *mem)

@@ -173,7 +173,7 @@ void test_bad_input(struct suite *s)
 		int err;
 
 		tap_begin(&t);
-		err = gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
+		err = gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem);
 		if (!tap_check(&t, !err, "mapping: %s", strerror(-err)))
 			goto out;
 		memset(&b, 0, sizeof(b));
@@ -221,7 +221,7 @@ static void test_sizes(struct suite *s)
 	int err;
 
 	tap_begin(&t);
-	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem);
 	memset(&b, 0, sizeof(b));
 	memset(&out, 0xaa, sizeof(out));
 	b.req.head.size = sizeof(b.req) + 64;	/* the tail is zero */
@@ -342,7 +342,7 @@ static int query_bad_records(int fd, uint32_t *reason)
 	int err;
 
 	*reason = NO_REASON;
-	if (gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &mem))
+	if (gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &mem))
 		return -1;
 	nothing = (char *)mem.addr + 4096;
 	munmap(nothing, 4096);

@@ -88,7 +88,7 @@ static void test_uffd_no_block(struct suite *s)
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	tap_check(&t, !ioctl(uffd, UFFDIO_REGISTER, &reg), "UFFDIO_REGISTER: %s",
 		  strerror(errno));
-	gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &mem);
 	tap_check_eq(&t, "hold 1", 0, gpt_pin(s->fd, &(struct gpt_pin){
 		.addr = (uintptr_t)mem.addr, .nr_pages = 1, .path = GPT_PATH_PIN,
 		.flags = GPT_FLAG_HOLD }, &r1, NULL, 0));
@@ -175,7 +175,7 @@ static void test_orphan_hold(void)
 
 	tap_begin(&t);
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem);
 	req.head = (struct gpt_head){ sizeof(req), sizeof(*ro), (uintptr_t)ro };
 	req.addr = (uintptr_t)mem.addr;
 	gpt_pin_counters_read(&c0);

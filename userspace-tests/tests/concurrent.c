@@ -35,7 +35,7 @@ static pid_t start_pinner(int ready)
 		CPU_ZERO(&cpus);
 		CPU_SET(1, &cpus);
 		sched_setaffinity(0, sizeof(cpus), &cpus);
-		if (fd < 0 || gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem))
+		if (fd < 0 || gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem))
 			_exit(1);
 		req.addr = (uintptr_t)mem.addr;
 		if (write(ready, "r", 1) != 1)
@@ -64,7 +64,7 @@ void test_concurrent(struct suite *s)
 	pid = start_pinner(pipefd[1]);
 	tap_check(&t, pid > 0 && read(pipefd[0], &byte, 1) == 1,
 		  "the other pinner did not start");
-	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	t0 = time(NULL);
 	for (round = 0; round < MIN_ROUNDS ||
 	     (busy < 10 && time(NULL) - t0 < MAX_SECONDS); round++) {

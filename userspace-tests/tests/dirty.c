@@ -154,7 +154,7 @@ static void test_read_only_refused(struct suite *s)
 	unlink(path);
 
 	/* The shared zero page: never dirtied by a read-only FOLL_GET hold. */
-	gpt_mem_map("anon", 1, false, GPT_PREFAULT_READ, &zero);
+	gpt_mem_map("anon", 1, 0, GPT_PREFAULT_READ, &zero);
 	req = (struct gpt_pin){ .addr = (uintptr_t)zero.addr, .nr_pages = 1,
 				.path = GPT_PATH_GUP, .flags = GPT_FLAG_HOLD };
 	tap_check_eq(&t, "zero page: read-only gup HOLD", 0,
@@ -205,7 +205,7 @@ static void test_get_file_refused(struct suite *s)
 	snprintf(path, sizeof(path), "%s/gpt-get", s->dirs.ext4);
 	unlink(path);
 
-	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &anon);
+	gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &anon);
 	req = (struct gpt_pin){ .addr = (uintptr_t)anon.addr, .nr_pages = 1,
 				.path = GPT_PATH_GUP,
 				.flags = GPT_FLAG_WRITE | GPT_FLAG_HOLD };

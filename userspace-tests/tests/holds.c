@@ -104,7 +104,7 @@ static void test_lifecycle(struct suite *s)
 	struct tap_point t;
 
 	tap_begin(&t);
-	if (!tap_check(&t, !gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE,
+	if (!tap_check(&t, !gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE,
 					&mem), "mapping"))
 		goto out;
 	refcounts_now(s->fd, mem.addr, NPAGES, before);
@@ -200,8 +200,8 @@ static void test_several(struct suite *s)
 	struct tap_point t;
 
 	tap_begin(&t);
-	gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &a);
-	gpt_mem_map("anon", 8, false, GPT_PREFAULT_WRITE, &b);
+	gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &a);
+	gpt_mem_map("anon", 8, 0, GPT_PREFAULT_WRITE, &b);
 	tap_check_eq(&t, "PIN a", 0, hold(s->fd, a.addr, 4, GPT_PATH_PIN, GPT_FLAG_WRITE, &ra));
 	tap_check_eq(&t, "PIN b", 0, hold(s->fd, b.addr, 8, GPT_PATH_GUP, 0, &rb));
 	tap_check(&t, ra.handle && rb.handle && ra.handle != rb.handle,
@@ -238,7 +238,7 @@ static void test_release_on_close(struct suite *s)
 	pid_t pid;
 
 	tap_begin(&t);
-	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	/* The fault's LRU batch reference would go whenever it drains. */
 	gpt_lru_drain_local();
 	before = refcount_now(s->fd, mem.addr);
@@ -310,7 +310,7 @@ static void test_cap(struct suite *s)
 	tap_begin(&t);
 	tap_check(&t, saved > 0, "cannot read %s", MAX_HELD_PARAM);
 	tap_check_eq(&t, "setting max_held_pages", 0, write_param(MAX_HELD_PARAM, 24));
-	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	tap_check_eq(&t, "first hold", 0, hold(s->fd, mem.addr, NPAGES,
 					       GPT_PATH_PIN_FAST, 0, &a));
 	tap_check_eq(&t, "second hold errno", -ENOSPC,
@@ -459,7 +459,7 @@ static void test_rw(struct suite *s)
 	char *page1;
 
 	tap_begin(&t);
-	gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &mem);
 	page1 = (char *)mem.addr + 4096;
 	memcpy(page1 + 100, "from the cpu", 13);
 	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 2, GPT_PATH_PIN_FAST,
@@ -514,7 +514,7 @@ static void test_fork(struct suite *s, uint32_t path, uint64_t flags,
 	pid_t pid;
 
 	tap_begin(&t);
-	gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem);
 	strcpy(mem.addr, "parent");
 	tap_check_eq(&t, "PIN", 0, hold(s->fd, mem.addr, 1, path, flags, &res));
 	pid = fork();
@@ -570,7 +570,7 @@ static void test_ksm(struct suite *s)
 		return;
 	}
 	tap_begin(&t);
-	gpt_mem_map("anon", 2, false, GPT_PREFAULT_NONE, &mem);
+	gpt_mem_map("anon", 2, 0, GPT_PREFAULT_NONE, &mem);
 	memset(mem.addr, 0x77, mem.len);
 	tap_check_eq(&t, "MADV_MERGEABLE", 0,
 		     madvise(mem.addr, mem.len, MADV_MERGEABLE) ? -errno : 0);
@@ -630,7 +630,7 @@ static void test_watch(struct suite *s)
 	int ret;
 
 	tap_begin(&t);
-	ret = gpt_mem_map("anon", 4, false, GPT_PREFAULT_WRITE, &mem);
+	ret = gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem);
 	if (!tap_check(&t, !ret && fd2 >= 0, "setup: %s", strerror(-ret)))
 		goto out;
 	tap_check_eq(&t, "PIN+HOLD of 4 pages in a second fd", 0,
@@ -647,7 +647,7 @@ static void test_watch(struct suite *s)
 
 		close(ready[0]);
 		close(go[1]);	/* or its read would never see the parent's close */
-		if (cfd < 0 || gpt_mem_map("anon", 2, false, GPT_PREFAULT_WRITE, &cm) ||
+		if (cfd < 0 || gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &cm) ||
 		    hold(cfd, cm.addr, 2, GPT_PATH_PIN, GPT_FLAG_LONGTERM, &res))
 			_exit(1);
 		child_addr = (uintptr_t)cm.addr;

@@ -38,6 +38,7 @@ static void test_suite(struct suite *s)
 	test_concurrent(s);
 	test_bounds(s);
 	test_sampling(s);
+	test_gupctl(s);
 }
 
 int main(int argc, char **argv)
@@ -108,10 +109,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (experiments)
+	if (experiments) {
 		test_experiments(&s);
-	else
+		test_gupctl_devdax(&s);
+	} else {
 		test_suite(&s);
+	}
 	if (damon > 0)
 		gpt_damon_stat(1);
 	gpt_modinfo_free(&s.info);

@@ -117,7 +117,7 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 	err = -gpt_pin(fd, &req, &res, NULL, 0);
 	record(o, STEP_GUP_READ, err, res.reason);
 
-	err = gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &own);
+	err = gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &own);
 	req.path = GPT_PATH_PIN_REMOTE;
 	req.pid = getpid();
 	req.addr = (uintptr_t)own.addr;
@@ -329,7 +329,7 @@ static void memlock_steps(void *arg, struct outcome *o)
 	int err;
 
 	if (setrlimit(RLIMIT_MEMLOCK, &lim) ||
-	    gpt_mem_map("anon", 32, false, GPT_PREFAULT_WRITE, &mem))
+	    gpt_mem_map("anon", 32, 0, GPT_PREFAULT_WRITE, &mem))
 		return;
 	err = hold_pages(a->fd1, &mem, 16, GPT_FLAG_HOLD, &r16);
 	record(o, M_HOLD16, err ? err : r16.memlock_charged != 16, r16.reason);
@@ -375,7 +375,7 @@ static void test_memlock(struct suite *s)
 	tap_begin(&t);
 	getrlimit(RLIMIT_MEMLOCK, &saved);
 	setrlimit(RLIMIT_MEMLOCK, &lim);
-	gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem);
+	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	tap_check_eq(&t, "root: HOLD 16 pages over a 4 kB limit", 0,
 		     hold_pages(s->fd, &mem, NPAGES, GPT_FLAG_HOLD, &res));
 	tap_check_eq(&t, "charged", NPAGES, (int64_t)res.memlock_charged);

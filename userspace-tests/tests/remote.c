@@ -35,7 +35,7 @@ int child_start(struct child *c, bool read_only)
 
 		close(to_parent[0]);
 		close(to_child[1]);
-		if (!gpt_mem_map("anon", NPAGES, false, GPT_PREFAULT_WRITE, &mem)) {
+		if (!gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem)) {
 			strcpy(mem.addr, "victim");
 			addr = (uintptr_t)mem.addr;
 			if (read_only && mprotect(mem.addr, mem.len, PROT_READ))
@@ -95,7 +95,7 @@ static void bad_pid(struct suite *s, uint32_t path, int32_t pid, int want,
 	int ret;
 
 	tap_begin(&t);
-	ret = gpt_mem_map("anon", 1, false, GPT_PREFAULT_WRITE, &mem);
+	ret = gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem);
 	if (tap_check(&t, !ret, "mapping: %s", strerror(-ret))) {
 		req.path = path;
 		req.pid = pid;
