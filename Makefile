@@ -177,7 +177,7 @@ lint:
 	scripts/lint.sh $(KDIR) $(BUILD)/lint
 
 mutants: deps
-	$(MAKE) module $(BUILD)/gpt-tests
+	$(MAKE) module tools
 	@mkdir -p $(BUILD)/mutants
 	scripts/mutants.sh $(KDIR) $(KVER) $(BUILD)/mutants >$(BUILD)/mutants/mutants.t
 	prove -v --exec cat $(BUILD)/mutants/mutants.t
