@@ -94,9 +94,12 @@ $(MODULE): $(MODULE_SRCS)
 
 tools: $(TOOLS)
 
-$(BUILD)/gupctl: userspace-tests/gupctl.c $(LIB_SRCS) $(LIB_HDRS)
+# gupctl --json is built with json-c (libjson-c-dev), linked in statically.
+GUPCTL_SRCS := $(wildcard userspace-tests/gupctl/*.c)
+$(BUILD)/gupctl: $(GUPCTL_SRCS) $(wildcard userspace-tests/gupctl/*.h) $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -o $@ userspace-tests/gupctl.c $(LIB_SRCS) $(USER_LDFLAGS)
+	$(CC) $(USER_CFLAGS) -Iuserspace-tests/gupctl -o $@ $(GUPCTL_SRCS) $(LIB_SRCS) \
+		$(USER_LDFLAGS) -ljson-c
 
 $(BUILD)/gpt-tests: $(TEST_SRCS) $(wildcard userspace-tests/tests/*.h) $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(BUILD)

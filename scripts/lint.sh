@@ -29,7 +29,7 @@ verdict() {
 # The module's files as checkpatch sees them; the userspace C files.
 kfiles="$(ls module/*.c module/*.h module/conftest/*.c | grep -v '\.mod\.c$')
 include/gup_pin_test.h"
-ufiles=$(ls userspace-tests/*.c userspace-tests/lib/*.c userspace-tests/tests/*.c)
+ufiles=$(ls userspace-tests/gupctl/*.c userspace-tests/lib/*.c userspace-tests/tests/*.c)
 
 # 1. sparse and W=1, on a clean copy of the DKMS tree so that every file is
 #    compiled and checked.
@@ -65,7 +65,7 @@ verdict "checkpatch.pl --strict --no-tree ($(echo $kfiles | wc -w) files)" \
 #    this code's style, not a defect.
 cppcheck --std=c11 --enable=warning,style,performance,portability \
 	--suppress=variableScope --inline-suppr --error-exitcode=1 --quiet \
-	-D_GNU_SOURCE -Iinclude -Iuserspace-tests/lib userspace-tests \
+	-D_GNU_SOURCE -Iinclude -Iuserspace-tests/lib -Iuserspace-tests/gupctl userspace-tests \
 	>"$out/cppcheck.log" 2>&1
 verdict "cppcheck (warning, style, performance, portability)" "$out/cppcheck.log" $?
 
@@ -74,7 +74,7 @@ rc=0
 : >"$out/analyzer.log"
 for f in $ufiles; do
 	$CC -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fanalyzer \
-		-Iinclude -Iuserspace-tests/lib -c -o /dev/null "$f" \
+		-Iinclude -Iuserspace-tests/lib -Iuserspace-tests/gupctl -c -o /dev/null "$f" \
 		>>"$out/analyzer.log" 2>&1 || rc=1
 done
 verdict "$CC -fanalyzer ($(echo $ufiles | wc -w) files)" "$out/analyzer.log" $rc

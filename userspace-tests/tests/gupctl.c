@@ -48,7 +48,7 @@ static const struct gupctl_case cases[] = {
 	{ "matrix --kind anon --path pin --write --longterm --pages 2", 0,
 	  "write, long-term", NULL, false, "one cell: only what was asked", "read," },
 	{ "--json matrix --kind anon --path pin-fast --read --short-term --pages 2", 0,
-	  "\"fresh\": false, \"refcount_delta\": [1024, 1024], \"pincount_delta\": [0, 0]",
+	  "\"fresh\": false, \"refcount_delta\": [ 1024, 1024 ], \"pincount_delta\": [ 0, 0 ]",
 	  NULL, false, "a cell's per-page deltas: +1024 a small folio", "\"write\": true" },
 	/* 2: the command line, and which argument is wrong */
 	{ "pin --path pin --pages -1", 2, NULL, "--pages \"-1\": want a number from 1", false,

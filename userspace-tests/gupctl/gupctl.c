@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "experiment.h"
 #include "gpt.h"
+#include "json.h"
 
 #define MAX_HOLDS	64
 #define MAX_ARGS	32
@@ -162,25 +163,34 @@ static int cmd_info(void)
 	open_dev();
 	gpt_flags_format(info.h.flags, flags, sizeof(flags));
 	if (json) {
-		printf("{\"uapi_version\": %u, \"release\": \"%s\", "
-		       "\"module_version\": \"%s\", \"flags\": \"%s\", "
-		       "\"max_pages\": %" PRIu64 ", \"max_held_pages\": %" PRIu64
-		       ", \"paths\": [", info.h.uapi_version, info.h.release,
-		       info.h.module_version, flags, (uint64_t)info.h.max_pages,
-		       (uint64_t)info.h.max_held_pages);
+		jobj *d = j_doc("info"), *paths = json_object_new_array();
+
+		j_set(d, "uapi_version", j_u64(info.h.uapi_version));
+		j_set(d, "release", j_str(info.h.release));
+		j_set(d, "module_version", j_str(info.h.module_version));
+		j_set(d, "flags", j_flags(info.h.flags));
+		j_set(d, "max_pages", j_u64(info.h.max_pages));
+		j_set(d, "max_held_pages", j_u64(info.h.max_held_pages));
 		for (uint32_t i = 0; i < info.h.nr_paths; i++) {
 			const struct gpt_path_info *p = &info.paths[i];
+			jobj *o = json_object_new_object(), *refusals = json_object_new_object();
 
-			gpt_flags_format(p->flags, flags, sizeof(flags));
-			refused_list(p, refused, sizeof(refused), "%s\"%s\": \"%s\"");
-			printf("%s{\"id\": %u, \"name\": \"%s\", \"function\": \"%s\", "
-			       "\"usable\": %s, \"reason\": \"%s\", \"flags\": \"%s\", "
-			       "\"refused_flags\": {%s}}",
-			       i ? ", " : "", p->path, p->name, p->function,
-			       p->reason ? "false" : "true",
-			       gpt_reason_name(p->reason), flags, refused);
+			for (unsigned int bit = 0; bit < 64; bit++) {
+				uint32_t reason = gpt_path_refuses(&info, p->path, 1ULL << bit);
+
+				if (reason)
+					j_set(refusals, gpt_flag_name(bit), j_reason(reason, GPT_HOW_MODULE));
+			}
+			j_set(o, "id", j_u64(p->path));
+			j_set(o, "name", j_str(p->name));
+			j_set(o, "function", j_str(p->function));
+			j_set(o, "usable", j_bool(!p->reason));
+			j_set(o, "reason", j_reason(p->reason, GPT_HOW_MODULE));
+			j_set(o, "flags", j_flags(p->flags));
+			j_set(o, "refused_flags", refusals);
+			json_object_array_add(paths, o);
 		}
-		printf("]}\n");
+		j_print(j_set(d, "paths", paths));
 		return 0;
 	}
 	printf("module   gup_pin_test %s, uapi %u\n", info.h.module_version,
@@ -201,20 +211,6 @@ static int cmd_info(void)
 		       refused[0] ? refused : "-");
 	}
 	return 0;
-}
-
-static void sample_json(const char *name, const struct gpt_page_sample *s)
-{
-	char flags[200];
-
-	gpt_sample_flags_format(s->flags, flags, sizeof(flags));
-	printf("\"%s\": {\"pfn\": %" PRIu64 ", \"refcount\": %" PRId64
-	       ", \"pincount\": %d, \"mapcount\": %d, \"order\": %u"
-	       ", \"zone\": \"%s\", \"nid\": %u, \"kind\": \"%s\""
-	       ", \"fs_magic\": %" PRIu64 ", \"flags\": \"%s\"}",
-	       name, (uint64_t)s->pfn, (int64_t)s->refcount, s->pincount,
-	       s->mapcount, s->order, gpt_zone_name(s->zone), s->nid,
-	       gpt_page_kind_name(s->kind), (uint64_t)s->fs_magic, flags);
 }
 
 /* "pfn refcount(delta)" of one sample, "-" if nothing was there. */
@@ -257,59 +253,77 @@ static void print_pages(const struct gpt_page_record *rec, uint64_t n)
 		       n - SHOW_PAGES);
 }
 
-static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
-		      const struct gpt_page_record *rec, const char *mem, int ret)
+/* The JSON of a PIN: the request, and its result unless the module refused it. */
+static jobj *pin_json(const struct gpt_pin *q, const struct gpt_pin_result *r,
+		      const struct gpt_page_record *rec, const char *mem, int ret, int kdamonds)
+{
+	const struct gpt_path_info *p = gpt_path_by_id(&info, q->path);
+	jobj *d = j_doc("pin"), *req = json_object_new_object(), *res, *pages, *v;
+
+	j_set(req, "path", j_str(p ? p->name : "?"));
+	j_set(req, "function", j_str(p ? p->function : "?"));
+	j_set(req, "flags", j_flags(q->flags));
+	j_set(req, "memory", j_str(mem));
+	j_set(req, "addr", j_u64(q->addr));
+	j_set(req, "pages", j_u64(q->nr_pages));
+	j_set(req, "pid", q->pid ? j_s64(q->pid) : NULL);
+	j_set(d, "request", req);
+	j_set(d, "ioctl_error", j_errno(-ret));
+	j_set(d, "reason", j_reason(r->reason, r->reason_how));
+	j_set(d, "kdamonds", j_u64(kdamonds > 0 ? (uint64_t)kdamonds : 0));
+	/* --hold: the held pages and their release, filled in by cmd_pin() */
+	j_set(d, "hold", NULL);
+	j_set(d, "unpin", NULL);
+	if (ret)
+		return j_set(d, "result", NULL);
+	res = json_object_new_object();
+	j_set(res, "pinned", j_u64(r->pinned));
+	j_set(res, "released", j_u64(r->released));
+	j_set(res, "calls", j_u64(r->calls));
+	j_set(res, "gup_error", j_errno(r->error));
+	j_set(res, "error_index", r->error ? j_u64(r->error_index) : NULL);
+	j_set(res, "unchanged", r->handle ? NULL : j_u64(r->unchanged));
+	j_set(res, "first_changed", r->handle || r->first_changed >= q->nr_pages ? NULL :
+	      j_u64(r->first_changed));
+	j_set(res, "handle", r->handle ? j_u64(r->handle) : NULL);
+	j_set(res, "memlock_charged", j_u64(r->memlock_charged));
+	j_set(res, "pin_ns", j_u64(r->pin_ns));
+	j_set(res, "release_ns", r->handle ? NULL : j_u64(r->release_ns));
+	v = json_object_new_object();
+	j_set(v, "acquired", j_s64(r->sys_vmstat_pinned.acquired));
+	j_set(res, "sys_vmstat_pinned", j_set(v, "released", j_s64(r->sys_vmstat_pinned.released)));
+	v = NULL;
+	if (!r->handle) {
+		v = json_object_new_object();
+		j_set(v, "acquired", j_s64(r->sys_vmstat_after.acquired));
+		j_set(v, "released", j_s64(r->sys_vmstat_after.released));
+	}
+	j_set(res, "sys_vmstat_after", v);
+	pages = json_object_new_array();
+	for (uint64_t i = 0; rec && i < r->nr_records; i++) {
+		jobj *o = json_object_new_object();
+
+		j_set(o, "index", j_u64(i));
+		j_set(o, "before", j_sample(&rec[i].before));
+		j_set(o, "pinned", j_sample(&rec[i].pinned));
+		json_object_array_add(pages, j_set(o, "after", j_sample(&rec[i].after)));
+	}
+	j_set(res, "pages", pages);
+	return j_set(d, "result", res);
+}
+
+/* Prints a PIN's report; in JSON mode returns its document instead. */
+static jobj *print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
+		       const struct gpt_page_record *rec, const char *mem, int ret)
 {
 	const struct gpt_path_info *p = gpt_path_by_id(&info, q->path);
 	/* Refcounts are system-wide: say who else takes references. */
 	int kdamonds = gpt_kdamonds();
 	char flags[128];
 
+	if (json)
+		return pin_json(q, r, rec, mem, ret, kdamonds);
 	gpt_flags_format(q->flags, flags, sizeof(flags));
-	if (json) {
-		printf("{\"path\": \"%s\", \"function\": \"%s\", \"flags\": \"%s\", "
-		       "\"mem\": \"%s\", \"addr\": %" PRIu64 ", \"pages\": %" PRIu64
-		       ", \"pid\": %d, \"ioctl_errno\": \"%s\", \"reason\": \"%s\""
-		       ", \"reason_how\": \"%s\", \"kdamonds\": %d",
-		       p ? p->name : "?", p ? p->function : "?", flags, mem,
-		       (uint64_t)q->addr, (uint64_t)q->nr_pages, q->pid,
-		       gpt_errno_name(-ret), gpt_reason_name(r->reason),
-		       gpt_reason_how_name(r->reason_how), kdamonds > 0 ? kdamonds : 0);
-		if (!ret) {
-			printf(", \"pinned\": %" PRIu64 ", \"released\": %" PRIu64
-			       ", \"calls\": %" PRIu64 ", \"error\": \"%s\""
-			       ", \"error_index\": %" PRIu64 ", \"unchanged\": %" PRIu64
-			       ", \"first_changed\": %" PRIu64 ", \"handle\": %" PRIu64
-			       ", \"memlock_charged\": %" PRIu64 ", \"pin_ns\": %" PRIu64
-			       ", \"release_ns\": %" PRIu64
-			       ", \"sys_vmstat_pinned\": {\"acquired\": %" PRId64
-			       ", \"released\": %" PRId64 "}, \"sys_vmstat_after\": "
-			       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}"
-			       ", \"records\": [",
-			       (uint64_t)r->pinned, (uint64_t)r->released,
-			       (uint64_t)r->calls, gpt_errno_name(r->error),
-			       (uint64_t)r->error_index, (uint64_t)r->unchanged,
-			       (uint64_t)r->first_changed, (uint64_t)r->handle,
-			       (uint64_t)r->memlock_charged, (uint64_t)r->pin_ns,
-			       (uint64_t)r->release_ns,
-			       (int64_t)r->sys_vmstat_pinned.acquired,
-			       (int64_t)r->sys_vmstat_pinned.released,
-			       (int64_t)r->sys_vmstat_after.acquired,
-			       (int64_t)r->sys_vmstat_after.released);
-			for (uint64_t i = 0; rec && i < r->nr_records; i++) {
-				printf("%s{", i ? ", " : "");
-				sample_json("before", &rec[i].before);
-				printf(", ");
-				sample_json("pinned", &rec[i].pinned);
-				printf(", ");
-				sample_json("after", &rec[i].after);
-				printf("}");
-			}
-			printf("]");
-		}
-		printf("}\n");
-		return;
-	}
 	printf("path     %s (%s), flags %s\n", p ? p->name : "?",
 	       p ? p->function : "?", flags);
 	printf("memory   %s, %" PRIu64 " pages at %#" PRIx64, mem,
@@ -321,7 +335,7 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 		printf("result   request refused by the module: %s (%s): %s\n",
 		       gpt_errno_name(-ret), gpt_reason_name(r->reason),
 		       gpt_reason_text(r->reason));
-		return;
+		return NULL;
 	}
 	printf("result   pinned %" PRIu64 " of %" PRIu64 " in %" PRIu64 " call%s",
 	       (uint64_t)r->pinned, (uint64_t)q->nr_pages, (uint64_t)r->calls,
@@ -360,35 +374,46 @@ static void print_pin(const struct gpt_pin *q, const struct gpt_pin_result *r,
 		       kdamonds, kdamonds == 1 ? "" : "s");
 	if (rec)
 		print_pages(rec, r->nr_records);
+	return NULL;
 }
 
-static int cmd_query(uint64_t handle)
+/*
+ * QUERY of a hold: printed, or in JSON mode set as @into["hold"] (a "query"
+ * document of its own when @into is NULL).
+ */
+static int cmd_query(uint64_t handle, jobj *into)
 {
 	struct gpt_page_sample smp[64];
 	struct gpt_query_result q;
+	jobj *d = NULL, *samples = NULL;
 	uint64_t first = 0;
 	int ret;
 
 	open_dev();
+	if (json) {
+		d = into ? json_object_new_object() : j_doc("query");
+		samples = json_object_new_array();
+		j_set(d, "handle", j_u64(handle));
+	}
 	do {
 		ret = gpt_query(dev, handle, first, smp, 64, &q);
-		if (ret) {
-			if (json)
-				printf("{\"handle\": %" PRIu64 ", \"errno\": \"%s\", "
-				       "\"reason\": \"%s\"}\n", handle,
-				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
-			else
-				printf("query %" PRIu64 ": %s (%s)\n", handle,
-				       gpt_errno_name(-ret), gpt_reason_name(q.reason));
+		if (ret && json) {
+			j_set(d, "ioctl_error", j_errno(-ret));
+			j_set(d, "reason", j_reason(q.reason, GPT_HOW_MODULE));
+			break;
+		} else if (ret) {
+			printf("query %" PRIu64 ": %s (%s)\n", handle,
+			       gpt_errno_name(-ret), gpt_reason_name(q.reason));
 			return EXIT_REFUSED;
 		}
-		if (!first && json)
-			printf("{\"handle\": %" PRIu64 ", \"pages\": %" PRIu64
-			       ", \"age_ns\": %" PRIu64 ", \"memlock_charged\": %" PRIu64
-			       ", \"written\": %" PRIu64 ", \"samples\": [", handle,
-			       (uint64_t)q.nr_pages, (uint64_t)q.age_ns,
-			       (uint64_t)q.memlock_charged, (uint64_t)q.written);
-		else if (!first)
+		if (!first && json) {
+			j_set(d, "ioctl_error", NULL);
+			j_set(d, "reason", NULL);
+			j_set(d, "pages", j_u64(q.nr_pages));
+			j_set(d, "age_ns", j_u64(q.age_ns));
+			j_set(d, "memlock_charged", j_u64(q.memlock_charged));
+			j_set(d, "written", j_u64(q.written));
+		} else if (!first) {
 			printf("hold %" PRIu64 ": %" PRIu64 " pages, pinned %.3f s ago, "
 			       "memlock %" PRIu64 " pages, written %" PRIu64 " times\n"
 			       "%-5s %-10s %8s %8s %8s %5s %-7s %-9s %-10s %s\n", handle,
@@ -396,57 +421,76 @@ static int cmd_query(uint64_t handle)
 			       (uint64_t)q.memlock_charged, (uint64_t)q.written, "PAGE",
 			       "PFN", "REFCOUNT", "PINCOUNT", "MAPCOUNT", "ORDER", "ZONE",
 			       "KIND", "FS MAGIC", "FLAGS");
+		}
 		for (uint64_t i = 0; i < q.nr_records; i++) {
 			const struct gpt_page_sample *r = &smp[i];
 			char flags[200];
 
-			gpt_sample_flags_format(r->flags, flags, sizeof(flags));
 			if (json) {
-				printf("%s{\"index\": %" PRIu64 ", ", (first + i) ? ", " : "",
-				       first + i);
-				sample_json("now", r);
-				printf("}");
-			} else {
-				printf("%-5" PRIu64 " %#-10" PRIx64 " %8" PRId64 " %8d"
-				       " %8d %5u %-7s %-9s %#-10" PRIx64 " %s\n", first + i,
-				       (uint64_t)r->pfn, (int64_t)r->refcount,
-				       r->pincount, r->mapcount, r->order,
-				       gpt_zone_name(r->zone), gpt_page_kind_name(r->kind),
-				       (uint64_t)r->fs_magic, flags);
+				jobj *o = j_set(json_object_new_object(), "index", j_u64(first + i));
+
+				json_object_array_add(samples, j_set(o, "now", j_sample(r)));
+				continue;
 			}
+			gpt_sample_flags_format(r->flags, flags, sizeof(flags));
+			printf("%-5" PRIu64 " %#-10" PRIx64 " %8" PRId64 " %8d"
+			       " %8d %5u %-7s %-9s %#-10" PRIx64 " %s\n", first + i,
+			       (uint64_t)r->pfn, (int64_t)r->refcount,
+			       r->pincount, r->mapcount, r->order,
+			       gpt_zone_name(r->zone), gpt_page_kind_name(r->kind),
+			       (uint64_t)r->fs_magic, flags);
 		}
 		first += q.nr_records;
 	} while (q.nr_records && first < q.nr_pages);
-	if (json)
-		printf("]}\n");
-	return 0;
+	if (json) {
+		j_set(d, "samples", samples);
+		if (into)
+			j_set(into, "hold", d);
+		else
+			j_print(d);
+	}
+	return ret ? EXIT_REFUSED : EXIT_ALL;
 }
 
-static int unpin_handle(uint64_t handle, bool dirty)
+/* UNPIN: printed, or in JSON mode @into["unpin"] (its own document if NULL). */
+static int unpin_handle(uint64_t handle, bool dirty, jobj *into)
 {
 	struct gpt_unpin_result u;
 	int ret;
 
 	open_dev();
 	ret = gpt_unpin(dev, handle, dirty ? GPT_UNPIN_DIRTY : 0, &u);
-	if (json)
-		printf("{\"handle\": %" PRIu64 ", \"errno\": \"%s\", \"reason\": \"%s\""
-		       ", \"released\": %" PRIu64 ", \"dirtied\": %" PRIu64
-		       ", \"memlock_uncharged\": %" PRIu64 ", \"sys_vmstat\": "
-		       "{\"acquired\": %" PRId64 ", \"released\": %" PRId64 "}}\n",
-		       handle, gpt_errno_name(-ret), gpt_reason_name(u.reason),
-		       (uint64_t)u.released, (uint64_t)u.dirtied,
-		       (uint64_t)u.memlock_uncharged, (int64_t)u.sys_vmstat.acquired,
-		       (int64_t)u.sys_vmstat.released);
-	else if (ret)
+	if (json) {
+		jobj *d = into ? json_object_new_object() : j_doc("unpin"), *v;
+
+		j_set(d, "handle", j_u64(handle));
+		j_set(d, "dirty", j_bool(dirty));
+		j_set(d, "ioctl_error", j_errno(-ret));
+		j_set(d, "reason", j_reason(u.reason, GPT_HOW_MODULE));
+		j_set(d, "released", ret ? NULL : j_u64(u.released));
+		j_set(d, "dirtied", ret ? NULL : j_u64(u.dirtied));
+		j_set(d, "memlock_uncharged", ret ? NULL : j_u64(u.memlock_uncharged));
+		v = NULL;
+		if (!ret) {
+			v = json_object_new_object();
+			j_set(v, "acquired", j_s64(u.sys_vmstat.acquired));
+			j_set(v, "released", j_s64(u.sys_vmstat.released));
+		}
+		j_set(d, "sys_vmstat", v);
+		if (into)
+			j_set(into, "unpin", d);
+		else
+			j_print(d);
+	} else if (ret) {
 		printf("unpin %" PRIu64 ": %s (%s): %s\n", handle, gpt_errno_name(-ret),
 		       gpt_reason_name(u.reason), gpt_reason_text(u.reason));
-	else
+	} else {
 		printf("unpin %" PRIu64 ": released %" PRIu64 " pages (%" PRIu64
 		       " dirtied), memlock -%" PRIu64 ", nr_foll_pin_released %+" PRId64
 		       " system-wide\n", handle, (uint64_t)u.released,
 		       (uint64_t)u.dirtied, (uint64_t)u.memlock_uncharged,
 		       (int64_t)u.sys_vmstat.released);
+	}
 	for (int i = 0; !ret && i < MAX_HOLDS; i++)
 		if (holds[i].handle == handle) {
 			gpt_mem_unmap(&holds[i].mem);
@@ -596,6 +640,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 	struct gpt_page_record *rec = NULL;
 	struct gpt_pin_result res;
 	struct gpt_mem mem = { .fd = -1 };
+	jobj *doc;
 	int c, ret, status;
 	uint64_t v;
 
@@ -681,7 +726,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 	}
 	rec = calloc(req.nr_pages, sizeof(*rec));
 	ret = gpt_pin(dev, &req, &res, rec, rec ? (uint32_t)req.nr_pages : 0);
-	print_pin(&req, &res, rec, a.mem, ret);
+	doc = print_pin(&req, &res, rec, a.mem, ret);
 	free(rec);
 	status = ret ? EXIT_REFUSED :
 		 res.error || res.pinned < req.nr_pages ? EXIT_SHORT : EXIT_ALL;
@@ -690,20 +735,25 @@ static int cmd_pin(int argc, char **argv, bool session)
 			if (!holds[i].handle) {
 				holds[i].handle = res.handle;
 				holds[i].mem = mem;
+				if (doc)
+					j_print(doc);
 				return status;
 			}
 	}
 	if (!ret && res.handle) {
-		cmd_query(res.handle);
+		/* One document: the pin, the held pages, the release. */
+		cmd_query(res.handle, doc);
 		if (a.wait) {
 			fprintf(stderr, "holding handle %" PRIu64 "; press Enter to release\n",
 				(uint64_t)res.handle);
 			while ((c = getchar()) != EOF && c != '\n')
 				;
 		}
-		if (unpin_handle(res.handle, a.dirty))
+		if (unpin_handle(res.handle, a.dirty, doc))
 			status = EXIT_REFUSED;
 	}
+	if (doc)
+		j_print(doc);
 	gpt_mem_unmap(&mem);
 	return status;
 }
@@ -725,20 +775,38 @@ static void cell_text(const struct gpt_cell_result *r, char *buf, size_t len)
 			 "*" : "");
 }
 
-/* Per page: refcount and pincount while pinned against before, in JSON. */
-static void cell_deltas_json(const struct gpt_cell_result *r)
+/* A matrix cell in JSON: its outcome and, if it pinned, per-page deltas. */
+static jobj *cell_json(const struct gpt_cell_result *r, int kind, const char *path,
+		       uint64_t flags, const char *cell)
 {
 	const uint64_t n = r->pin.nr_pages;
+	const bool ran = !r->setup_err && !r->ioctl_err;
+	jobj *o = json_object_new_object(), *ref = NULL, *pin = NULL;
 
-	printf(", \"fresh\": %s, \"refcount_delta\": [",
-	       r->res.pinned && r->rec[0].pinned.pfn != r->rec[0].before.pfn ? "true" : "false");
-	for (uint64_t i = 0; i < n; i++)
-		printf("%s%" PRId64, i ? ", " : "",
-		       (int64_t)(r->rec[i].pinned.refcount - r->rec[i].before.refcount));
-	printf("], \"pincount_delta\": [");
-	for (uint64_t i = 0; i < n; i++)
-		printf("%s%d", i ? ", " : "", r->rec[i].pinned.pincount - r->rec[i].before.pincount);
-	printf("]");
+	j_set(o, "kind", j_str(gpt_kind_name(kind)));
+	j_set(o, "path", j_str(path));
+	j_set(o, "write", j_bool(flags & GPT_FLAG_WRITE));
+	j_set(o, "longterm", j_bool(flags & GPT_FLAG_LONGTERM));
+	j_set(o, "setup_error", j_errno(-r->setup_err));
+	j_set(o, "ioctl_error", j_errno(-r->ioctl_err));
+	j_set(o, "pinned", ran ? j_u64(r->res.pinned) : NULL);
+	j_set(o, "gup_error", ran ? j_errno(r->res.error) : NULL);
+	j_set(o, "reason", j_reason(r->res.reason, r->res.reason_how));
+	j_set(o, "cell", j_str(cell));
+	j_set(o, "fresh", ran ? j_bool(r->res.pinned &&
+				     r->rec[0].pinned.pfn != r->rec[0].before.pfn) : NULL);
+	if (ran) {
+		ref = json_object_new_array();
+		pin = json_object_new_array();
+		for (uint64_t i = 0; i < n; i++) {
+			json_object_array_add(ref, j_s64(r->rec[i].pinned.refcount -
+							 r->rec[i].before.refcount));
+			json_object_array_add(pin, j_s64(r->rec[i].pinned.pincount -
+							 r->rec[i].before.pincount));
+		}
+	}
+	j_set(o, "refcount_delta", ref);
+	return j_set(o, "pincount_delta", pin);
 }
 
 static int cmd_matrix(int argc, char **argv)
@@ -760,7 +828,8 @@ static int cmd_matrix(int argc, char **argv)
 	const char *path_name = NULL;
 	const struct gpt_path_info *only_path = NULL;
 	unsigned int rw = 3, term = 3;	/* bit 0 read/short-term, bit 1 write/long-term */
-	int c, n = 0, only_kind = -1;
+	jobj *doc = NULL, *cells = NULL;
+	int c, only_kind = -1;
 	uint64_t pages = 16;
 
 	reset_getopt();
@@ -795,8 +864,10 @@ static int cmd_matrix(int argc, char **argv)
 			return bad("--path %s: no such path (gupctl info lists them)", path_name);
 	}
 	gpt_hugepages_reserve(2);
-	if (json)
-		printf("[");
+	if (json) {
+		doc = j_doc("matrix");
+		cells = json_object_new_array();
+	}
 	for (unsigned int table = 0; table < 4; table++) {
 		uint64_t flags = (table & 1 ? GPT_FLAG_WRITE : 0) |
 				 (table & 2 ? GPT_FLAG_LONGTERM : 0);
@@ -832,26 +903,17 @@ static int cmd_matrix(int argc, char **argv)
 					printf(" %-13s", cell);
 					continue;
 				}
-				printf("%s{\"kind\": \"%s\", \"path\": \"%s\", "
-				       "\"write\": %s, \"longterm\": %s, \"setup_errno\": \"%s\", "
-				       "\"ioctl_errno\": \"%s\", \"pinned\": %" PRIu64
-				       ", \"error\": \"%s\", \"reason\": \"%s\", \"cell\": \"%s\"",
-				       n++ ? ", " : "", gpt_kind_name(kind),
-				       info.paths[i].name, table & 1 ? "true" : "false",
-				       table & 2 ? "true" : "false",
-				       gpt_errno_name(-r.setup_err), gpt_errno_name(-r.ioctl_err),
-				       (uint64_t)r.res.pinned, gpt_errno_name(r.res.error),
-				       gpt_reason_name(r.res.reason), cell);
-				if (!r.setup_err && !r.ioctl_err)
-					cell_deltas_json(&r);
-				printf("}");
+				json_object_array_add(cells, cell_json(&r, kind, info.paths[i].name,
+								       flags, cell));
 			}
 			if (!json)
 				printf("\n");
 		}
 	}
-	if (json)
-		printf("]\n");
+	if (json) {
+		j_set(doc, "pages", j_u64(pages));
+		j_print(j_set(doc, "cells", cells));
+	}
 	return 0;
 }
 
@@ -859,6 +921,7 @@ static int cmd_matrix(int argc, char **argv)
 static int watch_once(uint64_t older_ms)
 {
 	static struct gpt_held_page rec[256];
+	jobj *doc = NULL, *records = NULL;
 	struct gpt_holds_result r;
 	uint64_t id = 0, index = 0, n = 0;
 	int ret;
@@ -870,12 +933,14 @@ static int watch_once(uint64_t older_ms)
 				gpt_reason_name(r.reason));
 			return EXIT_REFUSED;
 		}
-		if (!n && json)
-			printf("{\"older_than_ms\": %" PRIu64 ", \"holds\": %" PRIu64
-			       ", \"pages\": %" PRIu64 ", \"hidden\": %" PRIu64
-			       ", \"records\": [", older_ms, (uint64_t)r.holds,
-			       (uint64_t)r.pages, (uint64_t)r.hidden);
-		else if (!n)
+		if (!n && json) {
+			doc = j_doc("watch");
+			records = json_object_new_array();
+			j_set(doc, "older_than_ms", j_u64(older_ms));
+			j_set(doc, "holds", j_u64(r.holds));
+			j_set(doc, "pages", j_u64(r.pages));
+			j_set(doc, "hidden", j_u64(r.hidden));
+		} else if (!n)
 			printf("pinned for at least %" PRIu64 " ms: %" PRIu64 " holds, %"
 			       PRIu64 " pages (%" PRIu64 " more holds not yours to see)\n"
 			       "%-5s %-7s %-6s %-12s %-15s %-5s %-14s %-10s %-7s %-9s %s\n",
@@ -889,15 +954,18 @@ static int watch_once(uint64_t older_ms)
 
 			gpt_flags_format(p->flags & ~GPT_FLAG_HOLD, flags, sizeof(flags));
 			if (json) {
-				printf("%s{\"id\": %" PRIu64 ", \"owner\": %d, \"pid\": %d, "
-				       "\"handle\": %" PRIu64 ", \"path\": \"%s\", \"flags\": \"%s\", "
-				       "\"index\": %" PRIu64 ", \"addr\": %" PRIu64 ", \"age_ns\": %"
-				       PRIu64 ", ", n ? ", " : "", (uint64_t)p->id, p->owner,
-				       p->pid, (uint64_t)p->handle, path ? path->name : "?",
-				       flags, (uint64_t)p->index, (uint64_t)p->addr,
-				       (uint64_t)p->age_ns);
-				sample_json("now", &p->sample);
-				printf("}");
+				jobj *o = json_object_new_object();
+
+				j_set(o, "id", j_u64(p->id));
+				j_set(o, "owner", j_s64(p->owner));
+				j_set(o, "pid", p->pid ? j_s64(p->pid) : NULL);
+				j_set(o, "handle", j_u64(p->handle));
+				j_set(o, "path", j_str(path ? path->name : "?"));
+				j_set(o, "flags", j_flags(p->flags & ~GPT_FLAG_HOLD));
+				j_set(o, "index", j_u64(p->index));
+				j_set(o, "addr", j_u64(p->addr));
+				j_set(o, "age_ns", j_u64(p->age_ns));
+				json_object_array_add(records, j_set(o, "now", j_sample(&p->sample)));
 				continue;
 			}
 			printf("%-5" PRIu64 " %-7d %-6" PRIu64 " %-12s %-15s %-5" PRIu64
@@ -912,7 +980,7 @@ static int watch_once(uint64_t older_ms)
 		index = r.next_index;
 	} while (id);
 	if (json)
-		printf("]}\n");
+		j_print(j_set(doc, "records", records));
 	return 0;
 }
 
@@ -959,20 +1027,24 @@ static int cmd_watch(int argc, char **argv)
 	return status;
 }
 
-static void exp_json(const struct gpt_experiment *e, enum gpt_exp_mode mode,
-		     const struct gpt_exp_result *r, bool first)
+static jobj *exp_json(const struct gpt_experiment *e, enum gpt_exp_mode mode,
+		      const struct gpt_exp_result *r)
 {
+	jobj *o = json_object_new_object();
 	char cell[64];
 
 	gpt_exp_cell(r, cell, sizeof(cell));
-	printf("%s{\"experiment\": \"%s\", \"mode\": \"%s\", \"what\": \"%s\", "
-	       "\"errno\": \"%s\", \"pages\": %u, \"count\": %u, \"op_ms\": %.3f, "
-	       "\"unpin_ms\": %.3f, \"cell\": \"%s\", \"detail\": \"", first ? "" : ", ",
-	       e->name, gpt_exp_mode_name(mode), gpt_exp_what_name(r->what),
-	       gpt_errno_name(r->err), r->pages, r->count, r->op_ms, r->unpin_ms, cell);
-	for (const char *c = r->detail; *c; c++)
-		printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
-	printf("\"}");
+	j_set(o, "experiment", j_str(e->name));
+	j_set(o, "mode", j_str(gpt_exp_mode_name(mode)));
+	j_set(o, "what", j_str(gpt_exp_what_name(r->what)));
+	j_set(o, "error", j_errno(r->err));
+	j_set(o, "pages", j_u64(r->pages));
+	j_set(o, "count", j_u64(r->count));
+	j_set(o, "op_ms", r->what == GPT_EXP_AT_ONCE || r->what == GPT_EXP_WAITED ?
+	      json_object_new_double(r->op_ms) : NULL);
+	j_set(o, "unpin_ms", r->unpin_ms < 0 ? NULL : json_object_new_double(r->unpin_ms));
+	j_set(o, "cell", j_str(cell));
+	return j_set(o, "detail", j_str(r->detail));
 }
 
 /*
@@ -1003,8 +1075,21 @@ static int cmd_experiment(int argc, char **argv)
 	if (optind == argc)
 		return bad("experiment needs list, all or experiment names");
 	if (!strcmp(argv[optind], "list") && optind + 1 == argc) {
-		for (unsigned int i = 0; i < gpt_nr_experiments; i++)
-			printf("%-20s %s\n", gpt_experiments[i].name, gpt_experiments[i].what);
+		jobj *d = json ? j_doc("experiment list") : NULL, *a = json_object_new_array();
+
+		for (unsigned int i = 0; i < gpt_nr_experiments; i++) {
+			jobj *o = j_set(json_object_new_object(), "name",
+					j_str(gpt_experiments[i].name));
+
+			json_object_array_add(a, j_set(o, "what", j_str(gpt_experiments[i].what)));
+			if (!json)
+				printf("%-20s %s\n", gpt_experiments[i].name,
+				       gpt_experiments[i].what);
+		}
+		if (d)
+			j_print(j_set(d, "experiments", a));
+		else
+			json_object_put(a);
 		return 0;
 	}
 	if (!strcmp(argv[optind], "all") && optind + 1 == argc) {
@@ -1024,11 +1109,12 @@ static int cmd_experiment(int argc, char **argv)
 		for (int m = 0; m < GPT_EXP_MODES; m++)
 			gpt_exp_run(list[i], &env, m, &res[i][m]);
 	if (json) {
-		printf("[");
+		jobj *d = j_doc("experiment"), *a = json_object_new_array();
+
 		for (unsigned int i = 0; i < n; i++)
 			for (int m = 0; m < GPT_EXP_MODES; m++)
-				exp_json(list[i], m, &res[i][m], !i && !m);
-		printf("]\n");
+				json_object_array_add(a, exp_json(list[i], m, &res[i][m]));
+		j_print(j_set(d, "results", a));
 		return 0;
 	}
 	printf("%-46s", "what the kernel does, on 16 pages pinned:");
@@ -1101,11 +1187,11 @@ static int run(int argc, char **argv, bool session)
 	if (!strcmp(argv[0], "watch"))
 		return cmd_watch(argc, argv);
 	if (!strcmp(argv[0], "query") && argc == 2 && parse_u64(argv[1], &handle))
-		return cmd_query(handle);
+		return cmd_query(handle, NULL);
 	if (!strcmp(argv[0], "unpin") && (argc == 2 || argc == 3) &&
 	    parse_u64(argv[1], &handle) &&
 	    (argc == 2 || !strcmp(argv[2], "--dirty")))
-		return unpin_handle(handle, argc == 3);
+		return unpin_handle(handle, argc == 3, NULL);
 	if (!strcmp(argv[0], "session") && argc == 1 && !session)
 		return cmd_session();
 	if (!strcmp(argv[0], "query") || !strcmp(argv[0], "unpin"))
