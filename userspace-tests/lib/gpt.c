@@ -297,6 +297,15 @@ const char *gpt_errno_name(int err)
 		{ ENODEV, "ENODEV" },	{ ENOSPC, "ENOSPC" },
 		{ ESRCH, "ESRCH" },	{ EIO, "EIO" },
 		{ EOPNOTSUPP, "EOPNOTSUPP" }, { EHWPOISON, "EHWPOISON" },
+		/* what setting up memory and the tools' own checks meet */
+		{ ENOSYS, "ENOSYS" },	{ ENXIO, "ENXIO" },
+		{ EEXIST, "EEXIST" },	{ EISDIR, "EISDIR" },
+		{ ENOTDIR, "ENOTDIR" },	{ EFBIG, "EFBIG" },
+		{ ERANGE, "ERANGE" },	{ EOVERFLOW, "EOVERFLOW" },
+		{ ETIMEDOUT, "ETIMEDOUT" }, { EBADF, "EBADF" },
+		{ EMFILE, "EMFILE" },	{ ENFILE, "ENFILE" },
+		{ EROFS, "EROFS" },	{ ETXTBSY, "ETXTBSY" },
+		{ EDEADLK, "EDEADLK" },	{ EMLINK, "EMLINK" },
 	};
 	static char other[16];
 
