@@ -108,22 +108,6 @@ static long read_long(const char *path)
 	return read_num(path, 10);
 }
 
-/* A /proc/vmstat counter, or -1. */
-static long long vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "re");
-	char key[64];
-	long long v, found = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
 /* Private anonymous pages, on node 1 if there is one, each written with
  * @fill (0: its index + 1). */
 static void *anon_pages(size_t n, int fill)
@@ -406,15 +390,15 @@ struct migrate_watch {
 
 static void watch_begin(struct migrate_watch *w)
 {
-	w->ok0 = vmstat("pgmigrate_success");
-	w->fail0 = vmstat("pgmigrate_fail");
+	w->ok0 = gpt_vmstat("pgmigrate_success");
+	w->fail0 = gpt_vmstat("pgmigrate_fail");
 	w->traced = trace_start(&w->was_on);
 }
 
 static void watch_end(struct migrate_watch *w, struct gpt_exp_result *r)
 {
-	r->vm_success = vmstat("pgmigrate_success") - w->ok0;
-	r->vm_fail = vmstat("pgmigrate_fail") - w->fail0;
+	r->vm_success = gpt_vmstat("pgmigrate_success") - w->ok0;
+	r->vm_fail = gpt_vmstat("pgmigrate_fail") - w->fail0;
 	note(r, "pgmigrate_success %+lld, pgmigrate_fail %+lld", r->vm_success, r->vm_fail);
 	if (w->traced)
 		trace_stop(r, w->was_on);
@@ -716,24 +700,21 @@ out:
 
 /* KSM: are pinned pages merged? ---------------------------------------- */
 
-#define KSM "/sys/kernel/mm/ksm/"
-
 static void ksm(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 		struct gpt_exp_result *r)
 {
 	const size_t half = NPAGES / 2;
-	long run = read_long(KSM "run"), sleep_ms = read_long(KSM "sleep_millisecs");
-	long scan = read_long(KSM "pages_to_scan"), scans;
 	struct gpt_kpage k[NPAGES], before[NPAGES];
 	struct gpt_page_sample held[NPAGES];
 	struct gpt_query_result q;
 	unsigned int pinned = 0, control = 0, replaced = 0, away = 0, ksm_flag = 0;
-	char num[32];
+	struct gpt_ksm saved = { .run = -1 };
 	uint64_t handle = 0;
+	double ms = 0;
+	int scans;
 	char *p;
-	double t0;
 
-	if (run < 0)
+	if (gpt_ksm_read("run") < 0)
 		return not_run(r, "no KSM in this kernel (CONFIG_KSM)");
 	/*
 	 * The pinned half alike, the control half alike but unlike the first:
@@ -755,13 +736,12 @@ static void ksm(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 		not_run(r, "cannot read /proc/self/pagemap");
 		goto out;
 	}
-	scans = read_long(KSM "full_scans");
-	write_file(KSM "sleep_millisecs", "0");
-	write_file(KSM "pages_to_scan", "1000");
-	write_file(KSM "run", "1");
-	t0 = now_ms();
-	while (read_long(KSM "full_scans") < scans + 3 && now_ms() - t0 < 30000)
-		usleep(20000);
+	scans = gpt_ksm_scan(&saved, 3, &ms);
+	if (scans < 0) {
+		not_run(r, "");
+		note(r, "ksmd: %s", gpt_errno_name(-scans));
+		goto restore;
+	}
 	/*
 	 * Merged: mapping the same page as another page of its half.  Not
 	 * KPF_KSM: 6.12's /proc/kpageflags sets it on every anonymous page
@@ -792,9 +772,9 @@ static void ksm(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 	r->count = pinned ? pinned : (unsigned int)half - pinned;
 	r->pages = (unsigned int)half;
 	r->control = control;
-	note(r, "%s pages merged: %u/%zu, unpinned control: %u/%zu, after %ld full scans "
+	note(r, "%s pages merged: %u/%zu, unpinned control: %u/%zu, after %d full scans "
 	     "(%.0f ms)", mode == GPT_EXP_RELEASED ? "once-pinned" : "pinned", pinned,
-	     half, control, half, read_long(KSM "full_scans") - scans, now_ms() - t0);
+	     half, control, half, scans, ms);
 	note(r, "%u/%zu of the %s pages replaced in the page table", replaced, half,
 	     mode == GPT_EXP_RELEASED ? "once-pinned" : "pinned");
 	note(r, "KPF_KSM on %u/%zu of them", ksm_flag, half);
@@ -802,14 +782,9 @@ static void ksm(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 		note(r, "the process maps another page than the pin holds: %u/%zu pages",
 		     away, half);
 	r->data_same = (unsigned int)half - away;
+restore:
 	/* Unmerge everything, then put ksmd back as it was. */
-	write_file(KSM "run", "2");
-	snprintf(num, sizeof(num), "%ld", scan);
-	write_file(KSM "pages_to_scan", num);
-	snprintf(num, sizeof(num), "%ld", sleep_ms);
-	write_file(KSM "sleep_millisecs", num);
-	snprintf(num, sizeof(num), "%ld", run);
-	write_file(KSM "run", num);
+	gpt_ksm_restore(&saved, true);
 out:
 	unpin(env, &handle);
 	munmap(p, NPAGES * page_size());
@@ -1009,11 +984,11 @@ static void compaction(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 	}
 	err = gpt_kpages_read(0, (uintptr_t)p, NPAGES, k0);
 	for (int i = 0; i < 4; i++)
-		c[i] = vmstat(counters[i]);
+		c[i] = gpt_vmstat(counters[i]);
 	if (!err)
 		err = write_file(knob, "1");
 	for (int i = 0; i < 4; i++)
-		c[i] = vmstat(counters[i]) - c[i];
+		c[i] = gpt_vmstat(counters[i]) - c[i];
 	if (!err)
 		err = gpt_kpages_read(0, (uintptr_t)p, NPAGES, k1);
 	if (err) {

@@ -83,6 +83,7 @@ const char *gpt_reason_how_text(uint32_t how);
  */
 struct gpt_kpage {
 	bool present;
+	bool swapped;		/* not present: a swap entry */
 	uint64_t pfn;
 	uint64_t mapcount;
 	uint64_t kflags;	/* KPF_* bits */
@@ -134,6 +135,8 @@ struct gpt_pin_counters {
 };
 
 int gpt_pin_counters_read(struct gpt_pin_counters *c);
+/* A /proc/vmstat counter as it is (per-CPU diffs not folded), or -1. */
+long long gpt_vmstat(const char *name);
 
 /*
  * DAMON's kdamond threads take a reference on each page they sample:
@@ -142,6 +145,22 @@ int gpt_pin_counters_read(struct gpt_pin_counters *c);
  */
 int gpt_kdamonds(void);
 int gpt_damon_stat(int enable);
+
+/*
+ * ksmd on demand: gpt_ksm_scan() saves its settings in @saved, makes it
+ * scan flat out and waits for @passes more full scans (30 s at most):
+ * the scans done, or -errno (-ENOENT: no KSM).  gpt_ksm_restore() puts
+ * the settings back, unmerging every KSM page first if @unmerge.
+ */
+struct gpt_ksm {
+	long run;
+	long sleep_ms;
+	long pages_to_scan;
+};
+
+int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms);
+void gpt_ksm_restore(const struct gpt_ksm *saved, bool unmerge);
+long gpt_ksm_read(const char *name);	/* /sys/kernel/mm/ksm/NAME, or -1 */
 
 /* Make sure at least @n default-size huge pages are reserved (root). */
 int gpt_hugepages_reserve(unsigned int n);

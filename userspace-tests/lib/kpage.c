@@ -14,6 +14,7 @@
 #include "gpt.h"
 
 #define PM_PRESENT	(1ULL << 63)
+#define PM_SWAP		(1ULL << 62)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
 
 /* The u64 at index @i of a /proc file; 0 or -errno. */
@@ -48,6 +49,7 @@ int gpt_kpages_read(int pid, uint64_t addr, size_t n, struct gpt_kpage *out)
 		uint64_t e;
 
 		err = read_u64(pm, addr / ps + i, &e);
+		out[i].swapped = !err && (e & PM_SWAP);
 		if (err || !(e & PM_PRESENT))
 			continue;
 		out[i].present = true;

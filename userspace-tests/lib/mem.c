@@ -151,6 +151,21 @@ void gpt_mem_unmap(struct gpt_mem *mem)
 	mem->fd = -1;
 }
 
+long long gpt_vmstat(const char *name)
+{
+	FILE *f = fopen("/proc/vmstat", "re");
+	char key[64];
+	long long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
 int gpt_pin_counters_read(struct gpt_pin_counters *c)
 {
 	char line[128];

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libgpt: running ksmd on demand.  It scans at its own pace (by default
+ * 100 pages every 20 ms, or not at all): an experiment sets it to scan
+ * flat out, waits for whole passes over every MADV_MERGEABLE range, and
+ * puts its settings back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "gpt.h"
+
+#define KSM "/sys/kernel/mm/ksm/"
+
+static int ksm_write(const char *name, long v)
+{
+	char path[64], num[32];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), KSM "%s", name);
+	snprintf(num, sizeof(num), "%ld", v);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, num, strlen(num)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+long gpt_ksm_read(const char *name)
+{
+	char path[64], buf[32] = "";
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), KSM "%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? strtol(buf, NULL, 10) : -1;
+}
+
+static double ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
+{
+	long scans;
+	double t0;
+	int err;
+
+	saved->run = gpt_ksm_read("run");
+	saved->sleep_ms = gpt_ksm_read("sleep_millisecs");
+	saved->pages_to_scan = gpt_ksm_read("pages_to_scan");
+	if (saved->run < 0)
+		return -ENOENT;
+	scans = gpt_ksm_read("full_scans");
+	err = ksm_write("sleep_millisecs", 0);
+	if (!err)
+		err = ksm_write("pages_to_scan", 1000);
+	if (!err)
+		err = ksm_write("run", 1);
+	if (err)
+		return err;
+	t0 = ms_now();
+	while (gpt_ksm_read("full_scans") < scans + passes)
+		if (ms_now() - t0 > 30000)
+			return -ETIMEDOUT;
+		else
+			usleep(20000);
+	*ms = ms_now() - t0;
+	return (int)(gpt_ksm_read("full_scans") - scans);
+}
+
+void gpt_ksm_restore(const struct gpt_ksm *saved, bool unmerge)
+{
+	if (saved->run < 0)
+		return;
+	if (unmerge)
+		ksm_write("run", 2);
+	ksm_write("pages_to_scan", saved->pages_to_scan);
+	ksm_write("sleep_millisecs", saved->sleep_ms);
+	ksm_write("run", saved->run);
+}
