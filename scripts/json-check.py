@@ -12,7 +12,8 @@ import jsonschema.exceptions
 # The schema's branch ($defs) for each document's "command".
 BRANCH = {"info": "info", "pin": "pin", "query": "query_doc", "unpin": "unpin_doc",
           "matrix": "matrix", "watch": "watch", "experiment": "experiment",
-          "experiment list": "experiment_list"}
+          "experiment list": "experiment_list",
+          "experiment coherence": "experiment_coherence"}
 schema_path, path, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(schema_path) as f:
     schema = json.load(f)

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "coherence.h"
+#include "coherence_table.h"
 #include "experiment.h"
 #include "gpt.h"
 #include "json.h"
@@ -73,6 +75,10 @@ static void usage(FILE *to)
 	      "                          what the kernel does to pinned pages: each\n"
 	      "                          experiment with a short-term pin released at\n"
 	      "                          once, one held, and a long-term pin\n"
+	      "  experiment coherence [--event E] [--mem M] [--pin P]\n"
+	      "                          after each event, do the device (through\n"
+	      "                          the pin) and the process see each other's\n"
+	      "                          writes?  Every event x memory x pin, or those\n"
 	      "  session                 read these commands from standard input\n"
 	      "                          (exit status: the highest of theirs)\n"
 	      "NAME: a path's short name or kernel function (gupctl info);\n"
@@ -1051,10 +1057,17 @@ static jobj *exp_json(const struct gpt_experiment *e, enum gpt_exp_mode mode,
  * The table: a row per experiment, a column per way of pinning, what the
  * kernel did in each cell; the evidence of every cell follows.
  */
+static const char coherence_what[] =
+	"does the pin still hold the page the process maps, after fork, "
+	"mprotect, swap, KSM, THP split and collapse, mremap, MADV_DONTNEED?";
+
 static int cmd_experiment(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fsdax", required_argument, NULL, 'd' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "pin", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const heads[GPT_EXP_MODES] = {
@@ -1063,17 +1076,52 @@ static int cmd_experiment(int argc, char **argv)
 	const struct gpt_experiment *list[16];
 	struct gpt_exp_env env = { .dirs = default_dirs };
 	static struct gpt_exp_result res[16][GPT_EXP_MODES];
-	unsigned int n = 0;
-	int c;
+	unsigned int n = 0, events = 0, mems = 0, pins = 0;
+	bool coherence;
+	int c, v;
 
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'd')
+		switch (c) {
+		case 'd':
+			env.dirs.fsdax = optarg;
+			break;
+		case 'e':
+			v = gpt_coh_event_by_name(optarg);
+			if (v < 0)
+				return bad("coherence: no event \"%s\"", optarg);
+			events |= 1U << v;
+			break;
+		case 'm':
+			v = gpt_coh_mem_by_name(optarg);
+			if (v < 0)
+				return bad("coherence: no memory \"%s\"", optarg);
+			mems |= 1U << v;
+			break;
+		case 'p':
+			v = gpt_coh_pin_by_name(optarg);
+			if (v < 0)
+				return bad("coherence: no pin \"%s\" (pin-rw, get-ro-lt...)",
+					   optarg);
+			pins |= 1U << v;
+			break;
+		default:
 			return bad("experiment: unknown option");
-		env.dirs.fsdax = optarg;
+		}
 	}
 	if (optind == argc)
 		return bad("experiment needs list, all or experiment names");
+	coherence = !strcmp(argv[optind], "coherence");
+	if (coherence && optind + 1 != argc)
+		return bad("experiment coherence is a table of its own");
+	if (!coherence && (events || mems || pins))
+		return bad("--event, --mem and --pin are for experiment coherence");
+	if (coherence) {
+		open_dev();
+		coherence_table(dev, json, events ? events : ~0U, mems ? mems : ~0U,
+				pins ? pins : ~0U);
+		return 0;
+	}
 	if (!strcmp(argv[optind], "list") && optind + 1 == argc) {
 		jobj *d = json ? j_doc("experiment list") : NULL, *a = json_object_new_array();
 
@@ -1086,6 +1134,12 @@ static int cmd_experiment(int argc, char **argv)
 				printf("%-20s %s\n", gpt_experiments[i].name,
 				       gpt_experiments[i].what);
 		}
+		/* Not in "all": a table of its own, of a few hundred cells. */
+		json_object_array_add(a, j_set(j_set(json_object_new_object(), "name",
+						     j_str("coherence")), "what",
+					       j_str(coherence_what)));
+		if (!json)
+			printf("%-20s %s\n", "coherence", coherence_what);
 		if (d)
 			j_print(j_set(d, "experiments", a));
 		else

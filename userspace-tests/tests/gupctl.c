@@ -72,6 +72,18 @@ static const struct gupctl_case cases[] = {
 	{ "matrix --pages 0", 2, NULL, "--pages \"0\"", false, "an empty matrix", NULL },
 	{ "watch --count 2", 2, NULL, "--every", false, "--count without --every", NULL },
 	{ "experiment nosuch", 2, NULL, "no experiment", false, "no such experiment", NULL },
+	{ "experiment coherence --event nosuch", 2, NULL, "no event \"nosuch\"", false,
+	  "no such event", NULL },
+	{ "experiment coherence --pin pin-rx", 2, NULL, "no pin \"pin-rx\"", false,
+	  "no such pin", NULL },
+	{ "experiment fork --mem anon", 2, NULL, "for experiment coherence", false,
+	  "coherence options for another experiment", NULL },
+	{ "experiment coherence fork", 2, NULL, "a table of its own", false,
+	  "coherence beside another experiment", NULL },
+	/* a row, only the columns asked for: move_page_tables() keeps the pages */
+	{ "experiment coherence --event mremap --mem anon --pin pin-rw --pin get-ro", 0,
+	  "mremap            anon    done   ok         ok", NULL, false,
+	  "mremap of anonymous memory stays coherent", "pin-ro " },
 	/* 4, and the file the user named */
 	{ "pin --path pin --mem file:@ --pages 2", 0, "pinned 2 of 2", NULL, false,
 	  "read to fault in, not written", NULL },

@@ -111,6 +111,7 @@ int main(int argc, char **argv)
 
 	if (experiments) {
 		test_experiments(&s);
+		test_coherence(&s);
 		test_gupctl_devdax(&s);
 	} else {
 		test_suite(&s);

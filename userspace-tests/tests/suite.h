@@ -40,5 +40,6 @@ void test_gupctl(struct suite *s);
 void test_gupctl_devdax(struct suite *s);
 /* gpt-tests --experiments: the experiments VM's suite */
 void test_experiments(struct suite *s);
+void test_coherence(struct suite *s);
 
 #endif /* GPT_SUITE_H */
