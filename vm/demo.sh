@@ -6,6 +6,11 @@ run() {
 }
 # What the kernel does to pinned pages, short-term against long-term.
 run gupctl experiment all
+# Does the device see what the process sees?  The table (the evidence of
+# every cell follows it in gupctl's own output).
+echo
+echo '$ gupctl experiment coherence | sed "/^evidence:/q"'
+gupctl experiment coherence | sed '/^evidence:/q'
 run gupctl info
 run gupctl pin --path pin-fast --write --mem anon --pages 4
 run gupctl pin --path gup --longterm --mem anon --pages 4
