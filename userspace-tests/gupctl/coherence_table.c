@@ -61,9 +61,18 @@ static const char *row_event(const struct gpt_coh_result *row, unsigned int pins
 	return err ? gpt_errno_name(err) : "done";
 }
 
+/* Prints @s in a column 10 wide, no blanks at the end of the line. */
+static int column(const char *s, int pad)
+{
+	int n = printf("%*s %s", pad, "", s) - pad - 1;
+
+	return n < 10 ? 10 - n : 0;
+}
+
 void coherence_table(int fd, bool json, unsigned int events, unsigned int mems,
 		     unsigned int pins)
 {
+	int pad = 0;
 	struct gpt_coh_env env = { .fd = fd };
 	struct gpt_coh_result row[GPT_COH_PINS];
 	jobj *a = json ? json_object_new_array() : NULL;
@@ -79,7 +88,7 @@ void coherence_table(int fd, bool json, unsigned int events, unsigned int mems,
 		printf("%-17s %-7s %-6s", "event", "memory", "event");
 		for (unsigned int p = 0; p < GPT_COH_PINS; p++)
 			if (pins & 1U << p)
-				printf(" %-10s", gpt_coh_pin_name(p));
+				pad = column(gpt_coh_pin_name(p), pad);
 		printf("\n");
 	}
 	for (int e = 0; e < GPT_COH_EVENTS; e++) {
@@ -97,13 +106,14 @@ void coherence_table(int fd, bool json, unsigned int events, unsigned int mems,
 			}
 			printf("%-17s %-7s %-6s", gpt_coh_event_name(e), gpt_coh_mem_name(m),
 			       row_event(row, pins));
+			pad = 0;
 			for (unsigned int p = 0; p < GPT_COH_PINS; p++) {
 				char cell[32];
 
 				if (!(pins & 1U << p))
 					continue;
 				gpt_coh_cell(&row[p], cell, sizeof(cell));
-				printf(" %-10s", cell);
+				pad = column(cell, pad);
 				if (ev)
 					fprintf(ev, "  %s %s %s: %s\n", gpt_coh_event_name(e),
 						gpt_coh_mem_name(m), gpt_coh_pin_name(p),
