@@ -117,6 +117,10 @@ enum gpt_reason {
 	GPT_REASON_GET_FILE_DIRTY = 26,	/* dirtying page cache held by FOLL_GET:
 					 * reclaim may have stripped its buffers
 					 */
+	GPT_REASON_HUGETLB_LONGTERM = 27, /* long-term pin of a hugetlb page
+					   * in ZONE_MOVABLE or CMA, which
+					   * this kernel WARNs on
+					   */
 	GPT_REASON_END
 };
 

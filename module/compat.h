@@ -94,6 +94,22 @@
 #ifndef GPT_HAVE_FOLIO_LRU_FLAGS
 #define GPT_HAVE_FOLIO_LRU_FLAGS 0
 #endif
+#ifndef GPT_HAVE_FOLLOW_HUGETLB_PAGE
+#define GPT_HAVE_FOLLOW_HUGETLB_PAGE 0
+#endif
+
+/*
+ * A long-term pin of a hugetlb page that is not long-term pinnable (in
+ * ZONE_MOVABLE or CMA) WARNs where GUP walks hugetlb with
+ * follow_hugetlb_page() and try_grab_folio() refuses such a page under
+ * FOLL_LONGTERM: follow_hugetlb_page() says it "should always succeed" and
+ * WARN_ON_ONCE()s (seen on Debian's 6.1; GUP-fast falls back to it).
+ * From 6.10 hugetlb goes through follow_page_mask() and the page is
+ * migrated instead; before 6.0 try_grab_page() did not look.  The module
+ * refuses such a request itself (GPT_REASON_HUGETLB_LONGTERM).
+ */
+#define GPT_HAVE_HUGETLB_LONGTERM_WARN \
+	(GPT_HAVE_FOLLOW_HUGETLB_PAGE && GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE)
 
 /*
  * get_user_pages*() with FOLL_LONGTERM returns -EINVAL behind a

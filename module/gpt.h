@@ -149,5 +149,6 @@ extern unsigned int gpt_max_held_pages;
 
 /* What one PIN may name now: the parameter, bounded. */
 unsigned long gpt_pin_max_pages(void);
+u32 gpt_hugetlb_longterm_refusal(struct mm_struct *mm, u64 addr, u64 nr, u64 flags);
 
 #endif /* GPT_H */

@@ -270,6 +270,39 @@ static void gpt_sample_pinned(struct gpt_pin_ctx *c)
 }
 
 /*
+ * Why a long-term pin of [@addr, + @nr pages) would make this kernel WARN,
+ * or GPT_REASON_NONE: a hugetlb page mapped there that is not long-term
+ * pinnable (GPT_HAVE_HUGETLB_LONGTERM_WARN).  Pages GUP faults in are
+ * allocated pinnable (memalloc_pin_save()); the ones mapped now are
+ * looked at.
+ */
+u32 gpt_hugetlb_longterm_refusal(struct mm_struct *mm, u64 addr, u64 nr, u64 flags)
+{
+	struct gpt_page_sample *s;
+	u64 i, j, n;
+	u32 reason = GPT_REASON_NONE;
+
+	if (!GPT_HAVE_HUGETLB_LONGTERM_WARN || !(flags & GPT_FLAG_LONGTERM))
+		return GPT_REASON_NONE;
+	s = kmalloc_array(GPT_CHUNK, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return GPT_REASON_HUGETLB_LONGTERM;	/* cannot tell: refuse */
+	for (i = 0; i < nr && !reason; i += n) {
+		n = min_t(u64, GPT_CHUNK, nr - i);
+		if (gpt_sample_range(mm, addr + i * PAGE_SIZE, n, s)) {
+			reason = GPT_REASON_HUGETLB_LONGTERM;
+			break;
+		}
+		for (j = 0; j < n; j++)
+			if (s[j].kind == GPT_KIND_HUGETLB &&
+			    !(s[j].flags & GPT_PAGE_LONGTERM_PINNABLE))
+				reason = GPT_REASON_HUGETLB_LONGTERM;
+	}
+	kfree(s);
+	return reason;
+}
+
+/*
  * Pin, as drivers do: ask again from where a call stopped, until all is
  * pinned, GUP returns an errno (kept with the page it struck) or a call
  * makes no progress.
@@ -416,6 +449,12 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 	}
 	if (gpt_records_overlap(c)) {
 		ret = gpt_req_fail(&c->req.head, GPT_REASON_RECORDS_OVERLAP, -EINVAL);
+		goto put_mm;
+	}
+	reason = gpt_hugetlb_longterm_refusal(c->mm, c->req.addr, c->req.nr_pages,
+					      c->req.flags);
+	if (reason) {
+		ret = gpt_req_fail(&c->req.head, reason, -EINVAL);
 		goto put_mm;
 	}
 	nr = c->req.nr_pages;

@@ -476,6 +476,47 @@ static void movable(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 	munmap(p, NPAGES * page_size());
 }
 
+/* A huge page on node 1, the movable DIMM: long-term pins migrate it, or WARN. */
+#define NODE1_HUGE	"/sys/devices/system/node/node1/hugepages/hugepages-2048kB/"
+#define HUGE_BYTES	(2UL << 20)
+
+static void hugetlb_movable(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
+			    struct gpt_exp_result *r)
+{
+	static struct gpt_page_record rec[NPAGES];
+	long had = read_long(NODE1_HUGE "nr_hugepages");
+	unsigned long node1 = 2;
+	struct migrate_watch w;
+	uint64_t handle = 0;
+	char num[32], *p;
+
+	if (had < 0)
+		return not_run(r, "no NUMA node 1 with 2 MiB huge pages");
+	snprintf(num, sizeof(num), "%ld", had + 1);
+	if (write_file(NODE1_HUGE "nr_hugepages", num) ||
+	    read_long(NODE1_HUGE "free_hugepages") < 1)
+		return not_run(r, "no free huge page on node 1");
+	p = mmap(NULL, HUGE_BYTES, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED) {
+		not_run(r, "mmap(MAP_HUGETLB) failed");
+		goto restore;
+	}
+	syscall(SYS_mbind, p, HUGE_BYTES, MPOL_BIND_, &node1, 8 * sizeof(node1), 0);
+	for (size_t i = 0; i < NPAGES; i++)
+		p[i * page_size()] = (char)(i + 1);
+	watch_begin(&w);
+	if (pin_mode(env, mode, p, NPAGES, rec, &handle, r) && all_movable(rec, NPAGES, r))
+		where_pinned(rec, NPAGES, r);
+	watch_end(&w, r);
+	data_check(env, handle, p, NPAGES, r);
+	unpin(env, &handle);
+	munmap(p, HUGE_BYTES);
+restore:
+	snprintf(num, sizeof(num), "%ld", had);
+	write_file(NODE1_HUGE "nr_hugepages", num);
+}
+
 /* A long-term pin of pages that are pinned already (short-term: released,
  * held; or long-term): can GUP migrate them out of ZONE_MOVABLE? */
 static void longterm_of_pinned(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
@@ -1075,6 +1116,7 @@ const struct gpt_experiment gpt_experiments[] = {
 	{ "fsdax-punch", "punch a hole in an fsdax file", fsdax_punch },
 	{ "devdax", "pin device-DAX pages (/dev/daxN.M)", devdax },
 	{ "movable", "pin anonymous pages in ZONE_MOVABLE", movable },
+	{ "hugetlb-movable", "pin a hugetlb page in ZONE_MOVABLE", hugetlb_movable },
 	{ "longterm-of-pinned", "long-term pin of movable pages pinned before",
 	  longterm_of_pinned },
 	{ "cma", "pin anonymous pages in a CMA area", cma },

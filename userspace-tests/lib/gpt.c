@@ -269,6 +269,8 @@ static const struct {
 		"more pages than max_pages (or the module's hard limit)" },
 	[GPT_REASON_GET_FILE_DIRTY] = { "get-file-dirty",
 		"dirtying page cache held by FOLL_GET: reclaim may have stripped its buffers (use a pin_* path)" },
+	[GPT_REASON_HUGETLB_LONGTERM] = { "hugetlb-longterm",
+		"a long-term pin of a hugetlb page in ZONE_MOVABLE or CMA: this kernel's follow_hugetlb_page() WARNs on it" },
 };
 
 const char *gpt_reason_name(uint32_t reason)
