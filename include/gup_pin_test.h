@@ -409,6 +409,48 @@ struct gpt_holds_result {
 	__aligned_u64 hidden;		/* old enough, but not the caller's to see */
 };
 
+/*
+ * GPT_IOC_BENCH: mm/gup_test.c's benchmark, one figure per repeat.  Pin
+ * [addr, addr + nr_pages pages) through @path, pages_per_call pages a call
+ * (0: all in one), then release every page, @repeats times; nothing is
+ * sampled or held.  Each repeat's pin loop and release are timed in the
+ * kernel (ktime_get_ns()) and written to @records, so that userspace
+ * computes medians and spread.  Locked paths take mmap_read_lock() once
+ * around the pin loop, as gup_test does.  A fatal signal ends the repeats
+ * (the result says how many ran); so does GUP's errno or a call that makes
+ * no progress, after releasing what that repeat pinned.
+ */
+struct gpt_bench {
+	struct gpt_head head;	/* result: struct gpt_bench_result */
+	__u32 path;		/* enum gpt_path; remote ones on the caller's mm */
+	__u32 pages_per_call;	/* 0: all in one */
+	__aligned_u64 flags;	/* GPT_FLAG_* of GUP (GPT_FLAG_GUP_ALL) */
+	__aligned_u64 addr;	/* page aligned */
+	__aligned_u64 nr_pages;	/* > 0, <= gpt_info.max_pages */
+	__u32 repeats;		/* 1 to GPT_BENCH_MAX_REPEATS */
+	__u32 reserved0;	/* 0 */
+	struct gpt_array records;	/* struct gpt_bench_repeat, >= repeats */
+};
+
+#define GPT_BENCH_MAX_REPEATS	1000
+
+/* One repeat. */
+struct gpt_bench_repeat {
+	__aligned_u64 pin_ns;		/* the pin loop, every GUP call */
+	__aligned_u64 release_ns;	/* releasing every page pinned */
+	__aligned_u64 pinned;		/* pages pinned */
+	__aligned_u64 calls;		/* GUP calls made */
+};
+
+struct gpt_bench_result {
+	__u32 size;
+	__u32 reason;
+	__u32 reason_how;
+	__s32 error;			/* GUP's errno in the last repeat, or 0 */
+	__aligned_u64 error_index;	/* page where it stopped; nr_pages if not */
+	__aligned_u64 repeats;		/* repeats run (and records written) */
+};
+
 #define GPT_NAME_LEN		32
 
 /* One path, as INFO lists it. */
@@ -459,12 +501,9 @@ struct gpt_info {
 #define GPT_IOC_QUERY	_IO(GPT_IOC_MAGIC, 0x53)	/* gpt_query */
 #define GPT_IOC_READ	_IO(GPT_IOC_MAGIC, 0x54)	/* gpt_rw */
 #define GPT_IOC_WRITE	_IO(GPT_IOC_MAGIC, 0x55)	/* gpt_rw */
+#define GPT_IOC_BENCH	_IO(GPT_IOC_MAGIC, 0x56)	/* gpt_bench */
 #define GPT_IOC_HOLDS	_IO(GPT_IOC_MAGIC, 0x58)	/* gpt_holds */
-/*
- * Planned, numbers kept: 0x56 BENCH (the module times the pin and release
- * loops per repeat), 0x57 SAMPLE (pages by pfn, as /proc/PID/pagemap
- * names them).
- */
+/* Planned, number kept: 0x57 SAMPLE (pages by pfn, as pagemap names them). */
 
 /* The first published size of each struct: smaller is EINVAL. */
 #define GPT_PIN_SIZE_VER3		72
@@ -484,5 +523,8 @@ struct gpt_info {
 #define GPT_HOLDS_SIZE_VER3		56
 #define GPT_HOLDS_RESULT_SIZE_VER3	56
 #define GPT_HELD_PAGE_SIZE_VER3		112
+#define GPT_BENCH_SIZE_VER3		72
+#define GPT_BENCH_RESULT_SIZE_VER3	32
+#define GPT_BENCH_REPEAT_SIZE_VER3	32
 
 #endif /* _UAPI_GUP_PIN_TEST_H */

@@ -42,6 +42,9 @@ static_assert(sizeof(struct gpt_refusal) == GPT_REFUSAL_SIZE_VER3);
 static_assert(sizeof(struct gpt_holds) == GPT_HOLDS_SIZE_VER3);
 static_assert(sizeof(struct gpt_holds_result) == GPT_HOLDS_RESULT_SIZE_VER3);
 static_assert(sizeof(struct gpt_held_page) == GPT_HELD_PAGE_SIZE_VER3);
+static_assert(sizeof(struct gpt_bench) == GPT_BENCH_SIZE_VER3);
+static_assert(sizeof(struct gpt_bench_result) == GPT_BENCH_RESULT_SIZE_VER3);
+static_assert(sizeof(struct gpt_bench_repeat) == GPT_BENCH_REPEAT_SIZE_VER3);
 
 static int gpt_open(struct inode *inode, struct file *file)
 {
@@ -87,6 +90,8 @@ static long gpt_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return gpt_ioctl_rw(gf, uarg, true);
 	case GPT_IOC_HOLDS:
 		return gpt_ioctl_holds(uarg);
+	case GPT_IOC_BENCH:
+		return gpt_ioctl_bench(uarg);
 	}
 	return -ENOTTY;
 }

@@ -234,19 +234,25 @@ unsigned int gpt_path_refusals(const struct gpt_path_desc *path,
 	return n;
 }
 
+long gpt_path_grab_held(const struct gpt_path_desc *path, struct mm_struct *mm,
+			unsigned long start, unsigned long nr, u64 flags,
+			struct page **pages)
+{
+	return path->grab(mm, start, nr, gpt_foll_flags(flags), pages);
+}
+
 long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 		   unsigned long start, unsigned long nr, u64 flags,
 		   struct page **pages)
 {
-	unsigned int foll = gpt_foll_flags(flags);
 	long ret;
 
 	if (!(path->class & GPT_PC_LOCKED))
-		return path->grab(mm, start, nr, foll, pages);
+		return gpt_path_grab_held(path, mm, start, nr, flags, pages);
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ret = path->grab(mm, start, nr, foll, pages);
+	ret = gpt_path_grab_held(path, mm, start, nr, flags, pages);
 	mmap_read_unlock(mm);
 	return ret;
 }

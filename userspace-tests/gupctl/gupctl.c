@@ -15,29 +15,22 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include "bench.h"
 #include "coherence.h"
 #include "coherence_table.h"
 #include "experiment.h"
 #include "gpt.h"
+#include "gupctl.h"
 #include "json.h"
 
 #define MAX_HOLDS	64
 #define MAX_ARGS	32
 
-/* The exit-status contract (usage(), README). */
-enum {
-	EXIT_ALL,		/* every page pinned as asked; a command done */
-	EXIT_SHORT,		/* GUP refused or pinned short: an answer, not an error */
-	EXIT_USAGE,		/* a bad command line, said on stderr */
-	EXIT_REFUSED,		/* the module refused the request */
-	EXIT_SETUP,		/* no device, no such file: nothing was asked */
-};
-
-static bool json;
-static int dev = -1;
+bool json;
+int dev = -1;
 /* Where kind:KIND and matrix put file-backed memory (the test VM's mounts). */
 static const struct gpt_dirs default_dirs = { "/mnt/dax", "/mnt/ext4", "/tmp" };
-static struct gpt_modinfo info;
+struct gpt_modinfo info;
 /* Per-page records of one pin; a table shows at most SHOW_PAGES. */
 #define SHOW_PAGES	16
 
@@ -79,6 +72,12 @@ static void usage(FILE *to)
 	      "                          after each event, do the device (through\n"
 	      "                          the pin) and the process see each other's\n"
 	      "                          writes?  Every event x memory x pin, or those\n"
+	      "  bench [--path P]... [--mem anon|thp|hugetlb|fsdax]... [--per-call N]...\n"
+	      "      [--size MIB] [--read] [--spread PCT] [--budget S] [--fsdax DIR]\n"
+	      "      [--csv FILE]\n"
+	      "                          mm/gup_test.c's benchmarks: ns per page to pin\n"
+	      "                          and release 128 MiB written first, median and\n"
+	      "                          spread; P: gup-fast pin-fast pin-longterm gup pin\n"
 	      "  session                 read these commands from standard input\n"
 	      "                          (exit status: the highest of theirs)\n"
 	      "NAME: a path's short name or kernel function (gupctl info);\n"
@@ -90,7 +89,7 @@ static void usage(FILE *to)
 }
 
 /* A usage error: what is wrong, on stderr, and EXIT_USAGE. */
-static int bad(const char *fmt, ...)
+int bad(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -103,7 +102,7 @@ static int bad(const char *fmt, ...)
 }
 
 /* Opens the device and reads INFO once; exits if there is no module. */
-static void open_dev(void)
+void open_dev(void)
 {
 	int err;
 
@@ -135,8 +134,8 @@ static bool parse_u64(const char *s, uint64_t *v)
 }
 
 /* @s as a number from @min to @max for option @opt, or says why not. */
-static bool parse_num(const char *opt, const char *s, uint64_t min, uint64_t max,
-		      uint64_t *v)
+bool parse_num(const char *opt, const char *s, uint64_t min, uint64_t max,
+	       uint64_t *v)
 {
 	if (parse_u64(s, v) && *v >= min && *v <= max)
 		return true;
@@ -555,7 +554,7 @@ static void map_error(const char *spec, uint64_t pages, int err)
 }
 
 /* getopt state is global: every command parses from a clean slate. */
-static void reset_getopt(void)
+void reset_getopt(void)
 {
 	optind = 0;
 	opterr = 1;
@@ -1238,6 +1237,8 @@ static int run(int argc, char **argv, bool session)
 		return cmd_matrix(argc, argv);
 	if (!strcmp(argv[0], "experiment"))
 		return cmd_experiment(argc, argv);
+	if (!strcmp(argv[0], "bench"))
+		return cmd_bench(argc, argv);
 	if (!strcmp(argv[0], "watch"))
 		return cmd_watch(argc, argv);
 	if (!strcmp(argv[0], "query") && argc == 2 && parse_u64(argv[1], &handle))

@@ -234,39 +234,6 @@ static bool swap_active(void)
 	return lines > 1;
 }
 
-#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
-
-/*
- * THP "never" (a kernel booted with under 512M of RAM turns it off,
- * hugepage_init()) becomes "madvise" for the cell: true if it did, and
- * the caller puts "never" back.  khugepaged runs while THP is on.
- */
-static bool thp_allow(void)
-{
-	char buf[64] = "";
-	int fd = open(THP_ENABLED, O_RDWR | O_CLOEXEC);
-	bool changed = false;
-
-	if (fd < 0)
-		return false;
-	if (read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "[never]"))
-		changed = pwrite(fd, "madvise", 7, 0) == 7;
-	close(fd);
-	return changed;
-}
-
-static void thp_never(void)
-{
-	int fd = open(THP_ENABLED, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return;
-	n = write(fd, "never", 5);
-	(void)n;	/* nothing more to be done if it fails */
-	close(fd);
-}
-
 /* Maps and writes the range; false (NOT_RUN) if it cannot be had here. */
 static bool map_range(struct cell *c, struct gpt_coh_result *r)
 {
@@ -633,7 +600,7 @@ void gpt_coh_run(const struct gpt_coh_env *env, enum gpt_coh_event e,
 			    .ps = (size_t)sysconf(_SC_PAGESIZE), .release = -1,
 			    .stamp = (uint32_t)getpid() << 12 ^ ++cells };
 	if (m == GPT_COH_THP || m == GPT_COH_THP_PTE || e == GPT_COH_COLLAPSE)
-		c->thp_was_never = thp_allow();
+		c->thp_was_never = gpt_thp_allow();
 	if (!map_range(c, r) || !pin_range(c, r))
 		goto out;
 	if (gpt_kpages_read(0, (uintptr_t)c->p, 2 * N, c->before)) {
@@ -676,6 +643,6 @@ out:
 	if (c->res)
 		munmap(c->res, 4 * SPAN);
 	if (c->thp_was_never)
-		thp_never();
+		gpt_thp_never();
 	free(c);
 }

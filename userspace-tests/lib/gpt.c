@@ -69,6 +69,15 @@ int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
 	return ioctl(fd, GPT_IOC_PIN, req) ? -errno : 0;
 }
 
+int gpt_bench(int fd, struct gpt_bench *req, struct gpt_bench_result *res,
+	      struct gpt_bench_repeat *rep)
+{
+	memset(res, 0, sizeof(*res));
+	req->head = (struct gpt_head){ sizeof(*req), sizeof(*res), (uintptr_t)res };
+	req->records = (struct gpt_array){ (uintptr_t)rep, req->repeats, sizeof(*rep) };
+	return ioctl(fd, GPT_IOC_BENCH, req) ? -errno : 0;
+}
+
 int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
 	      struct gpt_unpin_result *res)
 {

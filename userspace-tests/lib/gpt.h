@@ -30,6 +30,9 @@ void gpt_modinfo_free(struct gpt_modinfo *mi);
 /* @req: path, flags, addr, nr_pages, pages_per_call, pid; @rec: @nrec, or NULL */
 int gpt_pin(int fd, struct gpt_pin *req, struct gpt_pin_result *res,
 	    struct gpt_page_record *rec, uint32_t nrec);
+/* @req: path, flags, addr, nr_pages, pages_per_call, repeats; @rep: repeats of them */
+int gpt_bench(int fd, struct gpt_bench *req, struct gpt_bench_result *res,
+	      struct gpt_bench_repeat *rep);
 int gpt_unpin(int fd, uint64_t handle, uint64_t flags,
 	      struct gpt_unpin_result *res);
 int gpt_query(int fd, uint64_t handle, uint64_t first,
@@ -161,6 +164,14 @@ struct gpt_ksm {
 int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms);
 void gpt_ksm_restore(const struct gpt_ksm *saved, bool unmerge);
 long gpt_ksm_read(const char *name);	/* /sys/kernel/mm/ksm/NAME, or -1 */
+
+/*
+ * THP "never" (a kernel booted with under 512M of RAM turns it off,
+ * hugepage_init()) becomes "madvise": true if it did, and the caller puts
+ * "never" back with gpt_thp_never().  khugepaged runs while THP is on.
+ */
+bool gpt_thp_allow(void);
+void gpt_thp_never(void);
 
 /* Make sure at least @n default-size huge pages are reserved (root). */
 int gpt_hugepages_reserve(unsigned int n);

@@ -217,3 +217,31 @@ int gpt_hugepages_reserve(unsigned int n)
 		return -errno;
 	return 0;
 }
+
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+bool gpt_thp_allow(void)
+{
+	char buf[64] = "";
+	int fd = open(THP_ENABLED, O_RDWR | O_CLOEXEC);
+	bool changed = false;
+
+	if (fd < 0)
+		return false;
+	if (read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "[never]"))
+		changed = pwrite(fd, "madvise", 7, 0) == 7;
+	close(fd);
+	return changed;
+}
+
+void gpt_thp_never(void)
+{
+	int fd = open(THP_ENABLED, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = write(fd, "never", 5);
+	(void)n;	/* nothing more to be done if it fails */
+	close(fd);
+}

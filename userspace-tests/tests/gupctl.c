@@ -80,6 +80,15 @@ static const struct gupctl_case cases[] = {
 	  "coherence options for another experiment", NULL },
 	{ "experiment coherence fork", 2, NULL, "a table of its own", false,
 	  "coherence beside another experiment", NULL },
+	{ "bench --path nosuch", 2, NULL, "no path \"nosuch\"", false, "no such bench path",
+	  NULL },
+	{ "bench --mem fsdax", 2, NULL, "needs --fsdax DIR", false, "fsdax without a directory",
+	  NULL },
+	{ "bench --size 0", 2, NULL, "--size \"0\"", false, "an empty range", NULL },
+	{ "bench --spread 0", 2, NULL, "--spread \"0\"", false, "no spread at all", NULL },
+	/* the smoke run: two figures of 1 MiB, timed, with no verdict on time */
+	{ "bench --size 1 --mem anon --path pin-fast --per-call 1 --per-call 0 --budget 1", 0,
+	  "pin-fast", NULL, false, "a tiny sweep measures and prints", "EFAULT" },
 	/* a row, only the columns asked for: move_page_tables() keeps the pages */
 	{ "experiment coherence --event mremap --mem anon --pin pin-rw --pin get-ro", 0,
 	  "mremap            anon    done   ok         ok", NULL, false,

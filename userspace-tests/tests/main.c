@@ -38,6 +38,7 @@ static void test_suite(struct suite *s)
 	test_concurrent(s);
 	test_bounds(s);
 	test_sampling(s);
+	test_bench(s);
 	test_gupctl(s);
 }
 

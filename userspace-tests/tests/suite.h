@@ -36,6 +36,7 @@ void test_privilege(struct suite *s);
 void test_concurrent(struct suite *s);
 void test_bounds(struct suite *s);
 void test_sampling(struct suite *s);
+void test_bench(struct suite *s);
 void test_gupctl(struct suite *s);
 void test_gupctl_devdax(struct suite *s);
 /* gpt-tests --experiments: the experiments VM's suite */

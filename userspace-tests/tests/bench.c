@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * GPT_IOC_BENCH: the counts it reports are exact (pages and calls per
+ * repeat, pins taken and released), a range that stops GUP stops it the
+ * way PIN says, bad requests get their errno and reason, and the pages
+ * end as they started.  Times are only checked to be there: benchmarks
+ * never pass or fail on time.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "suite.h"
+
+#define N	64	/* pages benchmarked */
+#define REPEATS	3
+
+static struct gpt_bench_repeat rep[GPT_BENCH_MAX_REPEATS + 1];
+
+static const struct {
+	uint32_t path;
+	uint64_t flags;
+	uint32_t per_call;
+	uint64_t calls;		/* a repeat's GUP calls */
+	bool pins;		/* FOLL_PIN: counted in nr_foll_pin_* */
+	const char *what;
+} runs[] = {
+	{ GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, 8, N / 8, true, "pin-fast, 8 a call (PIN_FAST_BENCHMARK)" },
+	{ GPT_PATH_GUP_FAST, GPT_FLAG_WRITE, 1, N, false, "gup-fast, 1 a call (GUP_FAST_BENCHMARK)" },
+	{ GPT_PATH_PIN, GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, 0, 1, true,
+	  "pin + FOLL_LONGTERM, all in one call (PIN_LONGTERM_BENCHMARK)" },
+	{ GPT_PATH_GUP, 0, 100, 1, false, "gup, read, 100 a call (more than the range)" },
+	{ GPT_PATH_PIN_REMOTE, 0, 7, (N + 6) / 7, true, "pin-remote on the caller's mm, 7 a call" },
+};
+
+/* Every field of every repeat, and the pins the system counted. */
+static void test_counts(struct suite *s, char *mem)
+{
+	struct gpt_kpage before[N], after[N];
+
+	gpt_kpages_read(0, (uintptr_t)mem, N, before);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct gpt_bench req = { .path = runs[i].path, .flags = runs[i].flags,
+					 .addr = (uintptr_t)mem, .nr_pages = N,
+					 .pages_per_call = runs[i].per_call,
+					 .repeats = REPEATS };
+		struct gpt_pin_counters c0, c1;
+		struct gpt_bench_result res;
+		struct tap_point t;
+		int err, fold;
+
+		tap_begin(&t);
+		memset(rep, 0xff, sizeof(rep));
+		fold = gpt_pin_counters_read(&c0);
+		err = gpt_bench(s->fd, &req, &res, rep);
+		fold |= gpt_pin_counters_read(&c1);
+		tap_check_eq(&t, "ioctl", 0, err);
+		tap_check_eq(&t, "repeats run", REPEATS, (int64_t)res.repeats);
+		tap_check_eq(&t, "GUP errno", 0, res.error);
+		tap_check_eq(&t, "error_index (none)", N, (int64_t)res.error_index);
+		for (int r = 0; r < REPEATS; r++) {
+			tap_check_eq(&t, "a repeat's pages", N, (int64_t)rep[r].pinned);
+			tap_check_eq(&t, "a repeat's GUP calls", (int64_t)runs[i].calls,
+				     (int64_t)rep[r].calls);
+			tap_check(&t, rep[r].pin_ns > 0 && rep[r].release_ns > 0 &&
+				  rep[r].pin_ns < 60000000000ULL,
+				  "repeat %d timed: pin %llu ns, release %llu ns", r,
+				  (unsigned long long)rep[r].pin_ns,
+				  (unsigned long long)rep[r].release_ns);
+		}
+		/* Only @repeats records written: the next one is untouched. */
+		tap_check(&t, rep[REPEATS].pinned == UINT64_MAX, "record %d written", REPEATS);
+		if (tap_check(&t, !fold, "reading /proc/vmstat")) {
+			tap_check_eq(&t, "nr_foll_pin_acquired delta (system-wide)",
+				     runs[i].pins ? REPEATS * N : 0, c1.acquired - c0.acquired);
+			tap_check_eq(&t, "nr_foll_pin_released delta (system-wide)",
+				     runs[i].pins ? REPEATS * N : 0, c1.released - c0.released);
+		}
+		tap_end(&t, "BENCH %s, %d pages x %d repeats: every repeat pinned %d in "
+			"%llu calls and released them", runs[i].what, N, REPEATS, N,
+			(unsigned long long)runs[i].calls);
+	}
+	/* Nothing moved, nothing kept: the pages' refcounts are the kernel's own. */
+	{
+		struct tap_point t;
+		unsigned int same = 0;
+
+		tap_begin(&t);
+		gpt_kpages_read(0, (uintptr_t)mem, N, after);
+		for (int i = 0; i < N; i++)
+			same += after[i].present && after[i].pfn == before[i].pfn &&
+				after[i].mapcount == before[i].mapcount;
+		tap_check_eq(&t, "pages with the pfn and map count they had", N, same);
+		tap_end(&t, "BENCH: the pages end where they started (pagemap, kpagecount)");
+	}
+}
+
+/* Half the range unmapped: GUP stops there, the repeats stop. */
+static void test_short(struct suite *s)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, N * ps, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct gpt_bench req = { .path = GPT_PATH_PIN_FAST, .flags = GPT_FLAG_WRITE,
+				 .nr_pages = N, .pages_per_call = 16, .repeats = REPEATS };
+	struct gpt_pin_counters c0, c1;
+	struct gpt_bench_result res;
+	struct tap_point t;
+	int err, fold;
+
+	tap_begin(&t);
+	if (!tap_check(&t, mem != MAP_FAILED, "mmap")) {
+		tap_end(&t, "BENCH of a half-unmapped range");
+		return;
+	}
+	memset(mem, 1, N / 2 * ps);
+	munmap(mem + N / 2 * ps, N / 2 * ps);
+	req.addr = (uintptr_t)mem;
+	fold = gpt_pin_counters_read(&c0);
+	err = gpt_bench(s->fd, &req, &res, rep);
+	fold |= gpt_pin_counters_read(&c1);
+	tap_check_eq(&t, "ioctl", 0, err);
+	tap_check_eq(&t, "repeats run", 1, (int64_t)res.repeats);
+	tap_check_eq(&t, "GUP errno", EFAULT, res.error);
+	tap_check_eq(&t, "error_index", N / 2, (int64_t)res.error_index);
+	tap_check_eq(&t, "pages pinned before it", N / 2, (int64_t)rep[0].pinned);
+	tap_check_eq(&t, "calls: 2 of 16, the third failing", 3, (int64_t)rep[0].calls);
+	if (tap_check(&t, !fold, "reading /proc/vmstat"))
+		tap_check_eq(&t, "pins acquired - released (system-wide)", 0,
+			     (c1.acquired - c0.acquired) - (c1.released - c0.released));
+	tap_end(&t, "BENCH of a range whose second half is unmapped: EFAULT at page %d, "
+		"one repeat, the %d pages pinned released", N / 2, N / 2);
+	munmap(mem, N / 2 * ps);
+}
+
+enum spoil { SP_REPEATS_0, SP_REPEATS_MAX, SP_RECORDS_SHORT, SP_HOLD, SP_RESERVED,
+	     SP_PAGES_0, SP_UNALIGNED, SP_TOO_BIG, SP_PATH, SP_GET_LONGTERM,
+	     SP_RECORDS_NULL };
+
+static const struct {
+	enum spoil spoil;
+	const char *what;
+	uint32_t reason;
+} bad[] = {
+	{ SP_REPEATS_0, "repeats 0", GPT_REASON_BAD_ARGUMENT },
+	{ SP_REPEATS_MAX, "repeats GPT_BENCH_MAX_REPEATS + 1", GPT_REASON_BAD_ARGUMENT },
+	{ SP_RECORDS_SHORT, "records.count one short of repeats", GPT_REASON_BAD_ARGUMENT },
+	{ SP_RECORDS_NULL, "no records", GPT_REASON_BAD_ARGUMENT },
+	{ SP_HOLD, "GPT_FLAG_HOLD (nothing is held)", GPT_REASON_BAD_ARGUMENT },
+	{ SP_RESERVED, "reserved0 set", GPT_REASON_BAD_ARGUMENT },
+	{ SP_PAGES_0, "nr_pages 0", GPT_REASON_BAD_ARGUMENT },
+	{ SP_UNALIGNED, "address not page aligned", GPT_REASON_BAD_ARGUMENT },
+	{ SP_TOO_BIG, "nr_pages past max_pages", GPT_REASON_TOO_BIG },
+	{ SP_PATH, "path GPT_PATH_END", GPT_REASON_BAD_ARGUMENT },
+	{ SP_GET_LONGTERM, "gup-fast with FOLL_LONGTERM", GPT_REASON_GET_LONGTERM },
+};
+
+static void test_bad(struct suite *s, char *mem)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct gpt_bench req = { .path = GPT_PATH_PIN_FAST, .addr = (uintptr_t)mem,
+					 .nr_pages = N, .repeats = 2 };
+		struct gpt_bench_result res;
+		struct gpt_pin_counters c0, c1;
+		struct tap_point t;
+		int err, fold;
+
+		switch (bad[i].spoil) {
+		case SP_REPEATS_0: req.repeats = 0; break;
+		case SP_REPEATS_MAX: req.repeats = GPT_BENCH_MAX_REPEATS + 1; break;
+		case SP_HOLD: req.flags = GPT_FLAG_HOLD; break;
+		case SP_RESERVED: req.reserved0 = 1; break;
+		case SP_PAGES_0: req.nr_pages = 0; break;
+		case SP_UNALIGNED: req.addr += 8; break;
+		case SP_TOO_BIG: req.nr_pages = s->info.h.max_pages + 1; break;
+		case SP_PATH: req.path = GPT_PATH_END; break;
+		case SP_GET_LONGTERM:
+			req.path = GPT_PATH_GUP_FAST;
+			req.flags = GPT_FLAG_LONGTERM;
+			break;
+		default: break;
+		}
+		tap_begin(&t);
+		fold = gpt_pin_counters_read(&c0);
+		if (bad[i].spoil == SP_RECORDS_SHORT || bad[i].spoil == SP_RECORDS_NULL) {
+			/* Past the wrapper: the window it would set right. */
+			memset(&res, 0, sizeof(res));
+			req.head = (struct gpt_head){ sizeof(req), sizeof(res), (uintptr_t)&res };
+			if (bad[i].spoil == SP_RECORDS_SHORT)
+				req.records = (struct gpt_array){ (uintptr_t)rep, 1, sizeof(rep[0]) };
+			err = ioctl(s->fd, GPT_IOC_BENCH, &req) ? -errno : 0;
+		} else {
+			err = gpt_bench(s->fd, &req, &res, rep);
+		}
+		fold |= gpt_pin_counters_read(&c1);
+		tap_check_eq(&t, "ioctl errno", -EINVAL, err);
+		tap_check(&t, res.reason == bad[i].reason, "reason %s, want %s",
+			  gpt_reason_name(res.reason), gpt_reason_name(bad[i].reason));
+		if (tap_check(&t, !fold, "reading /proc/vmstat"))
+			tap_check_eq(&t, "pins taken (system-wide)", 0, c1.acquired - c0.acquired);
+		tap_end(&t, "BENCH with %s: EINVAL, %s, nothing pinned", bad[i].what,
+			gpt_reason_name(bad[i].reason));
+	}
+}
+
+void test_bench(struct suite *s)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	char *mem = mmap(NULL, N * ps, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct tap_point t;
+
+	if (mem == MAP_FAILED) {
+		tap_begin(&t);
+		tap_check(&t, false, "mmap of %d pages", N);
+		tap_end(&t, "BENCH: memory to benchmark");
+		return;
+	}
+	/* gup_test's workload: every page written first. */
+	madvise(mem, N * ps, MADV_NOHUGEPAGE);
+	memset(mem, 1, N * ps);
+	gpt_lru_drain_local();
+	test_counts(s, mem);
+	test_bad(s, mem);
+	test_short(s);
+	munmap(mem, N * ps);
+}
