@@ -56,8 +56,10 @@ static int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 
 	if (c->req.pages_per_call && c->req.pages_per_call < per_call)
 		per_call = c->req.pages_per_call;
-	if (locked && mmap_read_lock_killable(mm))
+	if (locked && mmap_read_lock_killable(mm)) {
+		c->res.error = EINTR;
 		return -EINTR;
+	}
 	t0 = ktime_get_ns();
 	while (done < c->req.nr_pages) {
 		unsigned long n = min_t(unsigned long, per_call,
@@ -66,7 +68,16 @@ static int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 					      c->req.addr + done * PAGE_SIZE,
 					      n, c->req.flags, c->pages + done);
 
-		r->calls++;
+		/* A repeat may be 2^20 calls: let others run, heed a kill. */
+		if (!(++r->calls % 1024)) {
+			if (fatal_signal_pending(current)) {
+				c->res.error = EINTR;
+				c->res.error_index = done;
+				break;
+			}
+			if (!locked)
+				cond_resched();
+		}
 		if (got <= 0) {
 			c->res.error = got ? -got : 0;
 			c->res.error_index = done;
@@ -129,14 +140,17 @@ long gpt_ioctl_bench(void __user *uarg)
 	if (ret)
 		goto out;
 	reason = gpt_bench_check(c);
-	if (!reason)
-		reason = gpt_hugetlb_longterm_refusal(current->mm, c->req.addr,
-						      c->req.nr_pages, c->req.flags);
 	if (reason) {
 		ret = gpt_req_fail(&c->req.head, reason, -EINVAL);
 		goto out;
 	}
-	c->pages = kvmalloc_array(c->req.nr_pages, sizeof(*c->pages), GFP_KERNEL);
+	ret = gpt_hugetlb_longterm_check(current->mm, c->path, c->req.addr,
+					 c->req.nr_pages, c->req.flags, &reason);
+	if (ret) {
+		ret = gpt_req_fail(&c->req.head, reason, ret);
+		goto out;
+	}
+	c->pages = kvmalloc_array(c->req.nr_pages, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
 	c->rep = kvcalloc(c->req.repeats, sizeof(*c->rep), GFP_KERNEL);
 	ret = -ENOMEM;
 	if (c->pages && c->rep)

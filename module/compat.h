@@ -105,8 +105,11 @@
  * FOLL_LONGTERM: follow_hugetlb_page() says it "should always succeed" and
  * WARN_ON_ONCE()s (seen on Debian's 6.1; GUP-fast falls back to it).
  * From 6.10 hugetlb goes through follow_page_mask() and the page is
- * migrated instead; before 6.0 try_grab_page() did not look.  The module
- * refuses such a request itself (GPT_REASON_HUGETLB_LONGTERM).
+ * migrated instead; 5.10's follow_hugetlb_page() takes pages with
+ * try_grab_page(), which does not look.  (5.17 to 5.19, with
+ * try_grab_compound_head()'s is_pinnable_page() check and no
+ * folio_is_longterm_pinnable(), escape this probe; none is supported.)
+ * The module refuses such a request itself (GPT_REASON_HUGETLB_LONGTERM).
  */
 #define GPT_HAVE_HUGETLB_LONGTERM_WARN \
 	(GPT_HAVE_FOLLOW_HUGETLB_PAGE && GPT_HAVE_FOLIO_IS_LONGTERM_PINNABLE)

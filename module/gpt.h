@@ -154,6 +154,7 @@ extern unsigned int gpt_max_held_pages;
 
 /* What one PIN may name now: the parameter, bounded. */
 unsigned long gpt_pin_max_pages(void);
-u32 gpt_hugetlb_longterm_refusal(struct mm_struct *mm, u64 addr, u64 nr, u64 flags);
+int gpt_hugetlb_longterm_check(struct mm_struct *mm, const struct gpt_path_desc *path,
+			       u64 addr, u64 nr, u64 flags, u32 *reason);
 
 #endif /* GPT_H */

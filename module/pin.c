@@ -4,6 +4,7 @@
  * before, while pinned and after the release, or hold the pages.
  */
 #include <linux/fs.h>
+#include <linux/hugetlb.h>
 #include <linux/ktime.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
@@ -270,36 +271,55 @@ static void gpt_sample_pinned(struct gpt_pin_ctx *c)
 }
 
 /*
- * Why a long-term pin of [@addr, + @nr pages) would make this kernel WARN,
- * or GPT_REASON_NONE: a hugetlb page mapped there that is not long-term
- * pinnable (GPT_HAVE_HUGETLB_LONGTERM_WARN).  Pages GUP faults in are
- * allocated pinnable (memalloc_pin_save()); the ones mapped now are
- * looked at.
+ * Whether a long-term pin of [@addr, + @nr pages) through @path could make
+ * this kernel WARN (GPT_HAVE_HUGETLB_LONGTERM_WARN): 0, -EINVAL with
+ * *@reason GPT_REASON_HUGETLB_LONGTERM, or the errno of looking.  Looked
+ * at: every page mapped now.  A hugetlb page that is not long-term
+ * pinnable is refused; so is a hugetlb page not mapped yet that GUP would
+ * take from the file as it is (shared, or read), where only a private
+ * write fault allocates it pinnable (memalloc_pin_save()).  GUP-fast-only never reaches
+ * follow_hugetlb_page().  A page another thread maps in between stays
+ * possible: the check cannot hold the mmap lock across GUP-fast.
  */
-u32 gpt_hugetlb_longterm_refusal(struct mm_struct *mm, u64 addr, u64 nr, u64 flags)
+int gpt_hugetlb_longterm_check(struct mm_struct *mm, const struct gpt_path_desc *path,
+			       u64 addr, u64 nr, u64 flags, u32 *reason)
 {
 	struct gpt_page_sample *s;
+	struct vm_area_struct *vma;
 	u64 i, j, n;
-	u32 reason = GPT_REASON_NONE;
+	int ret = 0;
 
-	if (!GPT_HAVE_HUGETLB_LONGTERM_WARN || !(flags & GPT_FLAG_LONGTERM))
-		return GPT_REASON_NONE;
+	if (!GPT_HAVE_HUGETLB_LONGTERM_WARN || !(flags & GPT_FLAG_LONGTERM) ||
+	    (path->class & GPT_PC_FAST_ONLY))
+		return 0;
 	s = kmalloc_array(GPT_CHUNK, sizeof(*s), GFP_KERNEL);
 	if (!s)
-		return GPT_REASON_HUGETLB_LONGTERM;	/* cannot tell: refuse */
-	for (i = 0; i < nr && !reason; i += n) {
+		return -ENOMEM;
+	for (i = 0; i < nr && !ret; i += n) {
 		n = min_t(u64, GPT_CHUNK, nr - i);
-		if (gpt_sample_range(mm, addr + i * PAGE_SIZE, n, s)) {
-			reason = GPT_REASON_HUGETLB_LONGTERM;
-			break;
-		}
-		for (j = 0; j < n; j++)
+		ret = gpt_sample_range(mm, addr + i * PAGE_SIZE, n, s);
+		for (j = 0; !ret && j < n; j++) {
 			if (s[j].kind == GPT_KIND_HUGETLB &&
 			    !(s[j].flags & GPT_PAGE_LONGTERM_PINNABLE))
-				reason = GPT_REASON_HUGETLB_LONGTERM;
+				ret = -EINVAL;
+			if (s[j].flags & GPT_PAGE_PRESENT)
+				continue;
+			if (mmap_read_lock_killable(mm)) {
+				ret = -EINTR;
+				break;
+			}
+			/* Shared, or read: GUP maps what the file holds. */
+			vma = vma_lookup(mm, addr + (i + j) * PAGE_SIZE);
+			if (vma && is_vm_hugetlb_page(vma) &&
+			    ((vma->vm_flags & VM_MAYSHARE) || !(flags & GPT_FLAG_WRITE)))
+				ret = -EINVAL;
+			mmap_read_unlock(mm);
+		}
 	}
 	kfree(s);
-	return reason;
+	if (ret == -EINVAL)
+		*reason = GPT_REASON_HUGETLB_LONGTERM;
+	return ret;
 }
 
 /*
@@ -451,10 +471,11 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		ret = gpt_req_fail(&c->req.head, GPT_REASON_RECORDS_OVERLAP, -EINVAL);
 		goto put_mm;
 	}
-	reason = gpt_hugetlb_longterm_refusal(c->mm, c->req.addr, c->req.nr_pages,
-					      c->req.flags);
-	if (reason) {
-		ret = gpt_req_fail(&c->req.head, reason, -EINVAL);
+	reason = GPT_REASON_NONE;
+	ret = gpt_hugetlb_longterm_check(c->mm, c->path, c->req.addr,
+					 c->req.nr_pages, c->req.flags, &reason);
+	if (ret) {
+		ret = gpt_req_fail(&c->req.head, reason, ret);
 		goto put_mm;
 	}
 	nr = c->req.nr_pages;
