@@ -79,6 +79,7 @@ struct bench_args {
 	double target;			/* spread, a fraction */
 	double budget;			/* seconds a figure */
 	const char *fsdax, *csv;
+	const char *out;		/* --out DIR: bench.txt, .csv, .json */
 };
 
 static double now_s(void)
@@ -190,9 +191,13 @@ static void measure(const struct bench_args *a, struct figure *f, char *addr)
 
 	/* A warm-up repeat, which also says whether it works at all. */
 	for (;;) {
+		unsigned int short_ = 0;
+
 		ret = gpt_bench(dev, &req, &res, rep);
-		if (ret || res.error || res.repeats != req.repeats ||
-		    rep[0].pinned != f->pages) {
+		/* Every repeat must have pinned the whole range. */
+		for (unsigned int i = 0; !ret && i < res.repeats; i++)
+			short_ += rep[i].pinned != f->pages;
+		if (ret || res.error || res.reason || res.repeats != req.repeats || short_) {
 			f->err = ret ? -ret : res.error ? res.error : EIO;
 			f->reason = res.reason;
 			break;
@@ -231,7 +236,7 @@ static const char *per_call_name(uint32_t n, char *buf, size_t len)
 	return buf;
 }
 
-static void print_cell(const struct figure *f, const struct stat3 *s)
+static void print_cell(FILE *o, const struct figure *f, const struct stat3 *s)
 {
 	char cell[32];
 
@@ -240,15 +245,15 @@ static void print_cell(const struct figure *f, const struct stat3 *s)
 	else
 		snprintf(cell, sizeof(cell), "%.1f ±%.1f%%%s", s->median, 100 * s->spread,
 			 f->met ? "" : "*");
-	printf(" %14s", cell);
+	fprintf(o, " %14s", cell);
 }
 
-static void print_tables(const struct bench_args *a, const struct figure *fig,
+static void print_tables(FILE *o, const struct bench_args *a, const struct figure *fig,
 			 unsigned int n)
 {
 	char num[16];
 
-	printf("ns per page, median ±spread ((max - min) / median) over %d samples, each a "
+	fprintf(o, "ns per page, median ±spread ((max - min) / median) over %d samples, each a "
 	       "window of repeats\nwidened until the spread is %.0f%% or less "
 	       "(* where %.0f s a figure could not make it)\n", SAMPLES,
 	       100 * a->target, a->budget);
@@ -260,21 +265,21 @@ static void print_tables(const struct bench_args *a, const struct figure *fig,
 				row = &fig[i];
 		if (!row)
 			continue;
-		printf("\n%s, %" PRIu64 " pages", mem_texts[a->mems[m]], row->pages);
+		fprintf(o, "\n%s, %" PRIu64 " pages", mem_texts[a->mems[m]], row->pages);
 		if (row->thp_percent >= 0)
-			printf(" (%d%% of them in THPs)", row->thp_percent);
-		printf("%s:\n", a->flags ? ", FOLL_WRITE" : "");
+			fprintf(o, " (%d%% of them in THPs)", row->thp_percent);
+		fprintf(o, "%s:\n", a->flags ? ", FOLL_WRITE" : "");
 		for (int put = 0; put < 2; put++) {
-			printf("  %-14s", put ? "put (release)" : "get (pin)");
+			fprintf(o, "  %-14s", put ? "put (release)" : "get (pin)");
 			for (unsigned int c = 0; c < a->nr_per_call; c++)
-				printf(" %14s", per_call_name(a->per_call[c], num, sizeof(num)));
-			printf("\n");
+				fprintf(o, " %14s", per_call_name(a->per_call[c], num, sizeof(num)));
+			fprintf(o, "\n");
 			for (unsigned int p = 0; p < a->nr_paths; p++) {
-				printf("  %-14s", a->paths[p]->name);
+				fprintf(o, "  %-14s", a->paths[p]->name);
 				for (unsigned int i = 0; i < n; i++)
 					if (fig[i].mem == a->mems[m] && fig[i].bp == a->paths[p])
-						print_cell(&fig[i], put ? &fig[i].put : &fig[i].get);
-				printf("\n");
+						print_cell(o, &fig[i], put ? &fig[i].put : &fig[i].get);
+				fprintf(o, "\n");
 			}
 		}
 	}
@@ -293,7 +298,8 @@ static jobj *stat_json(const struct stat3 *s, bool ok)
 	return j_set(o, "spread", json_object_new_double(s->spread));
 }
 
-static void print_json(const struct bench_args *a, const struct figure *fig, unsigned int n)
+static void print_json(FILE *out, const struct bench_args *a, const struct figure *fig,
+		       unsigned int n)
 {
 	jobj *d = j_doc("bench"), *arr = json_object_new_array();
 
@@ -318,15 +324,17 @@ static void print_json(const struct bench_args *a, const struct figure *fig, uns
 		j_set(o, "reason", j_reason(f->reason, 0));
 		json_object_array_add(arr, j_set(o, "seconds", json_object_new_double(f->secs)));
 	}
-	j_print(j_set(d, "figures", arr));
+	j_fprint(out, j_set(d, "figures", arr));
 }
 
-static int write_csv(const struct bench_args *a, const struct figure *fig, unsigned int n)
+static int write_csv(const char *path, const char *mode, const struct bench_args *a,
+		     const struct figure *fig, unsigned int n)
 {
-	FILE *f = fopen(a->csv, "wxe");
+	FILE *f = fopen(path, mode);
 
 	if (!f) {
-		fprintf(stderr, "gupctl: %s: %s (never overwritten)\n", a->csv, strerror(errno));
+		fprintf(stderr, "gupctl: %s: %s%s\n", path, strerror(errno),
+			*mode == 'w' && mode[1] == 'x' ? " (never overwritten)" : "");
 		return EXIT_SETUP;
 	}
 	fprintf(f, "memory,path,in_tree,write,pages,per_call,window_repeats,samples,"
@@ -348,6 +356,32 @@ static int write_csv(const struct bench_args *a, const struct figure *fig, unsig
 	return fclose(f) ? EXIT_SETUP : EXIT_ALL;
 }
 
+/* --out DIR: the table, the CSV and the JSON document, for make bench. */
+static int write_out(const struct bench_args *a, const struct figure *fig, unsigned int n)
+{
+	char path[4096];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/bench.csv", a->out);
+	ret = write_csv(path, "we", a, fig, n);
+	for (int i = 0; !ret && i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/bench.%s", a->out, i ? "json" : "txt");
+		f = fopen(path, "we");
+		if (!f) {
+			fprintf(stderr, "gupctl: %s: %s\n", path, strerror(errno));
+			return EXIT_SETUP;
+		}
+		if (i)
+			print_json(f, a, fig, n);
+		else
+			print_tables(f, a, fig, n);
+		if (fclose(f))
+			ret = EXIT_SETUP;
+	}
+	return ret;
+}
+
 static int parse(int argc, char **argv, struct bench_args *a)
 {
 	static const struct option opts[] = {
@@ -360,6 +394,7 @@ static int parse(int argc, char **argv, struct bench_args *a)
 		{ "budget", required_argument, NULL, 'b' },
 		{ "fsdax", required_argument, NULL, 'd' },
 		{ "csv", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -417,6 +452,9 @@ static int parse(int argc, char **argv, struct bench_args *a)
 			break;
 		case 'c':
 			a->csv = optarg;
+			break;
+		case 'o':
+			a->out = optarg;
 			break;
 		default:
 			return bad("bench: unknown option");
@@ -507,10 +545,12 @@ int cmd_bench(int argc, char **argv)
 	if (progress)
 		fprintf(stderr, "\r\033[K");
 	if (json)
-		print_json(&a, fig, n);
+		print_json(stdout, &a, fig, n);
 	else
-		print_tables(&a, fig, n);
-	if (a.csv && (ret = write_csv(&a, fig, n)))
+		print_tables(stdout, &a, fig, n);
+	if (a.csv && (ret = write_csv(a.csv, "wxe", &a, fig, n)))
+		status = ret;
+	if (a.out && (ret = write_out(&a, fig, n)))
 		status = ret;
 	return status;
 }

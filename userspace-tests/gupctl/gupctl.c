@@ -74,7 +74,7 @@ static void usage(FILE *to)
 	      "                          writes?  Every event x memory x pin, or those\n"
 	      "  bench [--path P]... [--mem anon|thp|hugetlb|fsdax]... [--per-call N]...\n"
 	      "      [--size MIB] [--read] [--spread PCT] [--budget S] [--fsdax DIR]\n"
-	      "      [--csv FILE]\n"
+	      "      [--csv FILE] [--out DIR]\n"
 	      "                          mm/gup_test.c's benchmarks: ns per page to pin\n"
 	      "                          and release 128 MiB written first, median and\n"
 	      "                          spread; P: gup-fast pin-fast pin-longterm gup pin\n"

@@ -104,9 +104,14 @@ jobj *j_set(jobj *obj, const char *key, jobj *val)
 	return obj;
 }
 
+void j_fprint(FILE *f, jobj *doc)
+{
+	fprintf(f, "%s\n", json_object_to_json_string_ext(doc, JSON_C_TO_STRING_SPACED |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(doc);
+}
+
 void j_print(jobj *doc)
 {
-	puts(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_SPACED |
-					    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(doc);
+	j_fprint(stdout, doc);
 }

@@ -10,6 +10,7 @@
 #define GUPCTL_JSON_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <json-c/json.h>
 #include "gpt.h"
 
@@ -32,7 +33,8 @@ jobj *j_flags(uint64_t flags);
 jobj *j_sample(const struct gpt_page_sample *s);
 /* @obj[@key] = @val (which it takes), and @obj */
 jobj *j_set(jobj *obj, const char *key, jobj *val);
-/* Prints @doc on one line and frees it. */
+/* Prints @doc on one line (to @f) and frees it. */
 void j_print(jobj *doc);
+void j_fprint(FILE *f, jobj *doc);
 
 #endif /* GUPCTL_JSON_H */

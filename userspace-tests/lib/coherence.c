@@ -238,6 +238,7 @@ static bool swap_active(void)
 static bool map_range(struct cell *c, struct gpt_coh_result *r)
 {
 	int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED;
+	unsigned long node0 = 1;
 	int fd = -1, advice = -1;
 	char *want;
 
@@ -284,6 +285,12 @@ static bool map_range(struct cell *c, struct gpt_coh_result *r)
 		not_run(r, "mmap", errno);
 		return false;
 	}
+	/*
+	 * Node 0: where a NUMA machine puts memory nobody bound (the
+	 * experiments VM's node 1 is all ZONE_MOVABLE, where long-term pins
+	 * migrate or are refused).  Without NUMA, mbind() is harmless.
+	 */
+	syscall(SYS_mbind, c->p, SPAN, 2 /* MPOL_BIND */, &node0, 8 * sizeof(node0), 0);
 	/* Without CONFIG_TRANSPARENT_HUGEPAGE both advices are EINVAL. */
 	if (advice >= 0 && madvise(c->p, SPAN, advice) &&
 	    (errno != EINVAL || advice == MADV_HUGEPAGE)) {
@@ -355,6 +362,8 @@ static bool pin_range(struct cell *c, struct gpt_coh_result *r)
 	struct gpt_pin_result res;
 	int ret = gpt_pin(c->env->fd, &req, &res, rec, N);
 
+	/* A partial pin is held too: the handle, for the release. */
+	c->handle = ret ? 0 : res.handle;
 	/* Refused by the module (its reason: get-longterm) or by GUP. */
 	if ((ret && res.reason) || (!ret && res.error)) {
 		r->what = GPT_COH_REFUSED;
@@ -367,7 +376,6 @@ static bool pin_range(struct cell *c, struct gpt_coh_result *r)
 		not_run(r, "PIN", -ret);
 		return false;
 	}
-	c->handle = res.handle;
 	if (res.pinned != N) {
 		not_run(r, "", 0);
 		note(r, "pinned %" PRIu64 "/%d pages", (uint64_t)res.pinned, N);
@@ -429,6 +437,16 @@ static int fork_event(struct cell *c, struct gpt_coh_result *r)
 		return errno;
 	}
 	c->child = fork();
+	if (c->child < 0) {
+		int err = errno;
+
+		close(go[0]);
+		close(go[1]);
+		close(ready[0]);
+		close(ready[1]);
+		not_run(r, "fork", err);
+		return -1;
+	}
 	if (c->child == 0) {
 		close(go[1]);
 		close(ready[0]);
@@ -441,7 +459,7 @@ static int fork_event(struct cell *c, struct gpt_coh_result *r)
 	close(go[0]);
 	close(ready[1]);
 	c->release = go[1];
-	if (c->child < 0 || read(ready[0], &byte, 1) != 1) {
+	if (read(ready[0], &byte, 1) != 1) {
 		close(ready[0]);
 		not_run(r, "the child did not write its pages (hugetlb: no huge page to "
 			"copy to?)", 0);

@@ -151,9 +151,11 @@ int gpt_damon_stat(int enable);
 
 /*
  * ksmd on demand: gpt_ksm_scan() saves its settings in @saved, makes it
- * scan flat out and waits for @passes more full scans (30 s at most):
- * the scans done, or -errno (-ENOENT: no KSM).  gpt_ksm_restore() puts
- * the settings back, unmerging every KSM page first if @unmerge.
+ * scan flat out and waits for @passes more full scans after the one under
+ * way (30 s at most): the scans done, or -errno (-ENOENT: no KSM;
+ * -EBUSY: ksmd is unmerging, run=2, or its settings cannot be read).
+ * gpt_ksm_restore() puts the settings back, unmerging every KSM page
+ * first if @unmerge.
  */
 struct gpt_ksm {
 	long run;

@@ -66,6 +66,9 @@ int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
 	saved->pages_to_scan = gpt_ksm_read("pages_to_scan");
 	if (saved->run < 0)
 		return -ENOENT;
+	/* run=2 is "unmerge everything": putting it back would do it again. */
+	if (saved->run == 2 || saved->sleep_ms < 0 || saved->pages_to_scan < 0)
+		return -EBUSY;
 	scans = gpt_ksm_read("full_scans");
 	err = ksm_write("sleep_millisecs", 0);
 	if (!err)
@@ -75,7 +78,7 @@ int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
 	if (err)
 		return err;
 	t0 = ms_now();
-	while (gpt_ksm_read("full_scans") < scans + passes)
+	while (gpt_ksm_read("full_scans") < scans + passes + 1)
 		if (ms_now() - t0 > 30000)
 			return -ETIMEDOUT;
 		else
@@ -86,7 +89,8 @@ int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
 
 void gpt_ksm_restore(const struct gpt_ksm *saved, bool unmerge)
 {
-	if (saved->run < 0)
+	if (saved->run < 0 || saved->run == 2 || saved->sleep_ms < 0 ||
+	    saved->pages_to_scan < 0)
 		return;
 	if (unmerge)
 		ksm_write("run", 2);
