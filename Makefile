@@ -17,6 +17,9 @@
 #                        files it writes in /out come back to OUT
 #                        (build/vm-run/out)
 #   make shell KERNEL=K  a shell in that VM
+#   make bench [KERNEL=K] [BENCH='--mem anon ...']   gupctl bench in the VM
+#                        (one vCPU): table, CSV, JSON and a plot per memory
+#                        in bench-results/
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
 #   make dkms-install    as root: DKMS add/build/install (KVER=... or every
 #                        installed kernel with headers)
@@ -80,7 +83,8 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 	$(BUILD)/kernels/$(k)/vm/experiments.t $(BUILD)/kernels/$(k)/vm/experiments-rig.t)
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell
+	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell \
+	bench
 
 all: module tools
 
@@ -137,6 +141,14 @@ run: deps
 
 shell: deps
 	vm/gup-vm $(KERNEL) shell
+
+# Benchmarks print figures with their spread; nothing passes or fails on
+# time (gupctl bench's own smoke run is in make check).
+bench: deps
+	@mkdir -p bench-results
+	vm/gup-vm $(KERNEL) --layout bench --out bench-results \
+		'echo 64 >/proc/sys/vm/nr_hugepages; gupctl bench --out /out $(BENCH)'
+	scripts/bench-plot.sh bench-results
 
 # docs/matrix.md is generated from the runs of every kernel: "make check"
 # says whether the committed one is what it generated, "make matrix-doc"

@@ -2,8 +2,9 @@
 # The VM's memory, sourced by vm/run.sh and vm/gup-vm: layout LAYOUT sets
 # $vm_qemu (qemu arguments) and $vm_append (kernel command line).
 #
-# Both: 2 CPUs, 1G of RAM, of which 256M at 512M and 128M at 768M become
-# legacy pmem (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for ext4.
+# All: 1G of RAM, of which 256M at 512M and 128M at 768M become legacy
+# pmem (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for ext4; 2 CPUs
+# ("bench": 1).
 #
 # "experiments" adds NUMA node 1: a 256M DIMM, onlined movable at boot
 # (memhp_default_state=online_movable), 64M more pmem at 896M, which
@@ -17,10 +18,15 @@ layout() {
 	# IPI: static keys at boot, a tracepoint switched by the experiments)
 	# has been seen to race with the other vCPU under multi-threaded TCG,
 	# an int3 Oops on 7.2 and, at boot, on 6.12.
-	vm_qemu="-nodefaults -no-user-config -M pc -accel tcg,thread=single -cpu max -smp 2"
+	vm_qemu="-nodefaults -no-user-config -M pc -accel tcg,thread=single -cpu max"
 	case $1 in
 	suite)
-		vm_qemu="$vm_qemu -m 1G"
+		vm_qemu="$vm_qemu -smp 2 -m 1G"
+		;;
+	bench)
+		# make bench: the suite's memory on one vCPU, as the in-tree
+		# gup_test's reference figures were taken (nothing else runs)
+		vm_qemu="$vm_qemu -smp 1 -m 1G"
 		;;
 	experiments)
 		vm_append="$vm_append memhp_default_state=online_movable memmap=64M!896M"
@@ -30,7 +36,7 @@ layout() {
 		# nokaslr: a randomly placed kernel can leave no 256M in one piece
 		# below the pmem ("cma: Failed to reserve").
 		vm_append="$vm_append cma=256M nokaslr"
-		vm_qemu="$vm_qemu -m 1G,slots=2,maxmem=2G"
+		vm_qemu="$vm_qemu -smp 2 -m 1G,slots=2,maxmem=2G"
 		vm_qemu="$vm_qemu -object memory-backend-ram,id=ram0,size=1G"
 		vm_qemu="$vm_qemu -numa node,nodeid=0,cpus=0-1,memdev=ram0 -numa node,nodeid=1"
 		vm_qemu="$vm_qemu -object memory-backend-ram,id=dimm1,size=256M"

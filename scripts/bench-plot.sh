@@ -1,0 +1,30 @@
+#!/bin/sh
+# bench-plot.sh DIR: DIR/bench.csv (gupctl bench --out) as DIR/bench-MEM.svg,
+# one plot per memory: get ns per page (median, min-max bars) against
+# pages per call, a line per path, both axes logarithmic ("all" at the
+# range's page count).  gnuplot, from Debian's gnuplot-nox.
+set -e
+dir=$1
+csv=$dir/bench.csv
+[ -r "$csv" ] || { echo "bench-plot: no $csv" >&2; exit 1; }
+for mem in $(awk -F, 'NR > 1 && $9 != "" { print $1 }' "$csv" | sort -u); do
+	plot=
+	for path in $(awk -F, -v m="$mem" 'NR > 1 && $1 == m && $9 != "" { print $2 }' "$csv" | uniq); do
+		# per call ("all": the pages), median, min, max
+		awk -F, -v m="$mem" -v p="$path" 'NR > 1 && $1 == m && $2 == p && $9 != "" {
+			print ($6 == 0 ? $5 : $6), $9, $10, $11 }' "$csv" | sort -n >"$dir/.plot-$mem-$path"
+		plot="$plot${plot:+, }'$dir/.plot-$mem-$path' using 1:2:3:4 with yerrorlines title '$path'"
+	done
+	gnuplot <<GNUPLOT
+set terminal svg size 800,500 dynamic font "sans,12"
+set output "$dir/bench-$mem.svg"
+set title "gupctl bench: $mem, $(awk -F, -v m="$mem" 'NR > 1 && $1 == m { print $5; exit }' "$csv") pages, get (pin) ns per page"
+set logscale xy
+set xlabel "pages per call"
+set ylabel "ns per page (median; bars: min to max)"
+set key top right
+set grid
+plot $plot
+GNUPLOT
+	rm -f "$dir"/.plot-"$mem"-*
+done
