@@ -26,42 +26,17 @@ fail() {
 	exit 0
 }
 
-# A kernel tree: KVER, its image and .config, its modules installed under
-# OUTDIR/../root, the module built (W=1) in OUTDIR/../src.
+# A kernel tree: vm/tree-kernel.sh installs its modules under
+# OUTDIR/../root and builds the module (W=1) in OUTDIR/../src.
 tree_kernel() {
-	tree=${KERNEL_TREE:?}
-	[ -f "$tree/Makefile" ] && [ -f "$tree/.config" ] ||
-		fail "KERNEL_TREE=$tree is not a configured kernel tree (no Makefile or .config)"
-	vmlinuz=$tree/arch/x86/boot/bzImage
-	[ -f "$vmlinuz" ] || fail "KERNEL_TREE=$tree has no arch/x86/boot/bzImage: build it first (make bzImage modules)"
-	kver=$(make -s -C "$tree" kernelrelease 2>/dev/null)
-	[ -n "$kver" ] || fail "KERNEL_TREE=$tree: make kernelrelease says nothing"
-	config=$tree/.config
 	dir=$(dirname "$out")
-	modroot=$dir/root
-	rm -rf "$modroot" "$dir/src"
-	mkdir -p "$modroot"
-	if grep -q '^CONFIG_MODULES=y' "$config" && [ -f "$tree/modules.order" ]; then
-		make -s -C "$tree" INSTALL_MOD_PATH="$modroot" INSTALL_MOD_STRIP=1 \
-			DEPMOD=/bin/true modules_install >"$out/fetch.log" 2>&1 ||
-			fail "KERNEL_TREE=$tree: make modules_install failed (see $out/fetch.log)"
-	fi
-	mkdir -p "$modroot/lib/modules/$kver"
-	for f in modules.builtin modules.builtin.modinfo modules.order; do
-		[ -f "$modroot/lib/modules/$kver/$f" ] || [ ! -f "$tree/$f" ] ||
-			cp "$tree/$f" "$modroot/lib/modules/$kver/"
-	done
-	depmod -b "$modroot" "$kver"
-	(cd "$top" && make -s dkms-tree DKMS_TREE="$dir/src" >/dev/null)
-	gcc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\(.*\)"$/\1/p' "$config")
-	echo "  BUILD   tree: gup_pin_test.ko for $kver with ${gcc:-gcc} in $tree" >"$out/build.log"
-	make -C "$tree" M="$dir/src/module" W=1 $(command -v sparse >/dev/null && echo C=2) \
-		modules >"$dir/build.log" 2>&1 ||
-		{ tail -n 30 "$dir/build.log" >>"$out/build.log"
-		  fail "building the module against $tree (see $out/build.log)"; }
-	ko=$dir/src/module/gup_pin_test.ko
+	vars=$("$here/tree-kernel.sh" "$dir" 2>"$out/build.log") || {
+		[ -f "$dir/build.log" ] && tail -n 30 "$dir/build.log" >>"$out/build.log"
+		fail "$(head -n 1 "$out/build.log")"; }
+	eval "$vars"
+	echo "  BUILD   tree: gup_pin_test.ko for $kver with $gcc in $KERNEL_TREE" >"$out/build.log"
 	log=$dir/build.log
-	warn_re="^$dir/src/.*: \(warning\|error\):"
+	warn_re="^$dir/src/.*: \\(warning\\|error\\):"
 }
 
 debian_kernel() {
