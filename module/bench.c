@@ -11,6 +11,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include "gpt.h"
+#include "compat.h"
 
 struct gpt_bench_ctx {
 	struct gpt_bench req;
@@ -46,12 +47,43 @@ static u32 gpt_bench_check(struct gpt_bench_ctx *c)
 	return gpt_path_refusal(c->path, req->flags);
 }
 
-/* One repeat: pin everything (or until GUP stops), release it. */
-static int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
+/*
+ * The call as mm/gup_test.c makes it, a direct one: through the path
+ * table's pointer it would be an indirect call, a retpoline thunk on
+ * most kernels, and under TCG a lookup of the target's translation: 8 to
+ * 17% of the time at one page a call (make bench-compare).
+ */
+static long gpt_bench_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
+			   unsigned long start, unsigned long nr, unsigned int foll,
+			   struct page **pages)
 {
+	switch (path->id) {
+	case GPT_PATH_GUP_FAST:
+		return get_user_pages_fast(start, nr, foll, pages);
+	case GPT_PATH_PIN_FAST:
+		return pin_user_pages_fast(start, nr, foll, pages);
+	case GPT_PATH_PIN:
+		return gpt_pin_user_pages(start, nr, foll, pages);
+	case GPT_PATH_GUP:
+		return gpt_get_user_pages(start, nr, foll, pages);
+	}
+	return path->grab(mm, start, nr, foll, pages);
+}
+
+/*
+ * One repeat: pin everything (or until GUP stops), release it.  Not
+ * static, so that it is never inlined nor cloned: gupctl bench --profile
+ * traces it by name.
+ */
+int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
+{
+	const struct gpt_path_desc *path = c->path;
 	struct mm_struct *mm = current->mm;
-	bool locked = c->path->class & GPT_PC_LOCKED;
-	unsigned long per_call = c->req.nr_pages, done = 0;
+	bool locked = path->class & GPT_PC_LOCKED;
+	unsigned long nr_pages = c->req.nr_pages, addr = c->req.addr;
+	unsigned long per_call = nr_pages, done = 0;
+	unsigned int foll = gpt_foll_flags(c->req.flags);
+	struct page **pages = c->pages;
 	u64 t0;
 
 	if (c->req.pages_per_call && c->req.pages_per_call < per_call)
@@ -61,12 +93,10 @@ static int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 		return -EINTR;
 	}
 	t0 = ktime_get_ns();
-	while (done < c->req.nr_pages) {
-		unsigned long n = min_t(unsigned long, per_call,
-					c->req.nr_pages - done);
-		long got = gpt_path_grab_held(c->path, mm,
-					      c->req.addr + done * PAGE_SIZE,
-					      n, c->req.flags, c->pages + done);
+	while (done < nr_pages) {
+		unsigned long n = min_t(unsigned long, per_call, nr_pages - done);
+		long got = gpt_bench_grab(path, mm, addr + done * PAGE_SIZE, n,
+					  foll, pages + done);
 
 		/* A repeat may be 2^20 calls: let others run, heed a kill. */
 		if (!(++r->calls % 1024)) {
@@ -90,7 +120,7 @@ static int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 		mmap_read_unlock(mm);
 	r->pinned = done;
 	t0 = ktime_get_ns();
-	c->path->release(c->pages, done, false);
+	path->release(pages, done, false);
 	r->release_ns = ktime_get_ns() - t0;
 	return done < c->req.nr_pages ? 1 : 0;
 }

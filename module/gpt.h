@@ -54,10 +54,8 @@ unsigned int gpt_path_refusals(const struct gpt_path_desc *path,
 long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 		   unsigned long start, unsigned long nr, u64 flags,
 		   struct page **pages);
-/* The same, the caller holding mmap_read_lock() if the path is locked. */
-long gpt_path_grab_held(const struct gpt_path_desc *path, struct mm_struct *mm,
-			unsigned long start, unsigned long nr, u64 flags,
-			struct page **pages);
+/* Our GPT_FLAG_* as FOLL_* bits on this kernel. */
+unsigned int gpt_foll_flags(u64 flags);
 
 /*
  * Pages held under a handle, owned by one open file.  @mm is the address
@@ -148,6 +146,9 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg);
 long gpt_ioctl_rw(struct gpt_file *gf, void __user *uarg, bool write);
 long gpt_ioctl_holds(void __user *uarg);
 long gpt_ioctl_bench(void __user *uarg);
+struct gpt_bench_ctx;
+/* gupctl bench --profile's graph function: one timed repeat */
+int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r);
 
 extern unsigned int gpt_max_pages;
 extern unsigned int gpt_max_held_pages;

@@ -24,7 +24,7 @@ static const struct {
 	{ GPT_FLAG_ANON, FOLL_ANON },
 };
 
-static unsigned int gpt_foll_flags(u64 flags)
+unsigned int gpt_foll_flags(u64 flags)
 {
 	unsigned int foll = 0;
 	unsigned int i;
@@ -110,10 +110,12 @@ static long grab_pin_remote(struct mm_struct *mm, unsigned long start,
 /* FOLL_GET references: put_page(), after set_page_dirty_lock() if asked. */
 static void release_put(struct page **pages, unsigned long nr, bool dirty)
 {
-	while (nr--) {
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
 		if (dirty)
-			set_page_dirty_lock(pages[nr]);
-		put_page(pages[nr]);
+			set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
 	}
 }
 
@@ -234,25 +236,19 @@ unsigned int gpt_path_refusals(const struct gpt_path_desc *path,
 	return n;
 }
 
-long gpt_path_grab_held(const struct gpt_path_desc *path, struct mm_struct *mm,
-			unsigned long start, unsigned long nr, u64 flags,
-			struct page **pages)
-{
-	return path->grab(mm, start, nr, gpt_foll_flags(flags), pages);
-}
-
 long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 		   unsigned long start, unsigned long nr, u64 flags,
 		   struct page **pages)
 {
+	unsigned int foll = gpt_foll_flags(flags);
 	long ret;
 
 	if (!(path->class & GPT_PC_LOCKED))
-		return gpt_path_grab_held(path, mm, start, nr, flags, pages);
+		return path->grab(mm, start, nr, foll, pages);
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ret = gpt_path_grab_held(path, mm, start, nr, flags, pages);
+	ret = path->grab(mm, start, nr, foll, pages);
 	mmap_read_unlock(mm);
 	return ret;
 }

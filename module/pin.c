@@ -281,6 +281,21 @@ static void gpt_sample_pinned(struct gpt_pin_ctx *c)
  * follow_hugetlb_page().  A page another thread maps in between stays
  * possible: the check cannot hold the mmap lock across GUP-fast.
  */
+static int gpt_range_meets_hugetlb(struct mm_struct *mm, u64 addr, u64 nr)
+{
+	u64 end = addr + nr * PAGE_SIZE;
+	struct vm_area_struct *vma;
+	int found = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	for (vma = find_vma(mm, addr); vma && vma->vm_start < end && !found;
+	     vma = find_vma(mm, vma->vm_end))
+		found = is_vm_hugetlb_page(vma);
+	mmap_read_unlock(mm);
+	return found;
+}
+
 int gpt_hugetlb_longterm_check(struct mm_struct *mm, const struct gpt_path_desc *path,
 			       u64 addr, u64 nr, u64 flags, u32 *reason)
 {
@@ -292,6 +307,11 @@ int gpt_hugetlb_longterm_check(struct mm_struct *mm, const struct gpt_path_desc 
 	if (!GPT_HAVE_HUGETLB_LONGTERM_WARN || !(flags & GPT_FLAG_LONGTERM) ||
 	    (path->class & GPT_PC_FAST_ONLY))
 		return 0;
+	/* Page by page only where there is hugetlb memory to look at. */
+	ret = gpt_range_meets_hugetlb(mm, addr, nr);
+	if (ret <= 0)
+		return ret;
+	ret = 0;
 	s = kmalloc_array(GPT_CHUNK, sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;

@@ -55,7 +55,7 @@ else
 	echo "Bail out! the suite fails without a mutant"
 	exit 0
 fi
-for patch in mutants/*.patch; do
+for patch in ${MUTANTS:-mutants/*.patch}; do
 	name=$(basename "$patch" .patch)
 	what=$(sed -n '1s/^Mutant: //p' "$patch")
 	if ! run "$name" "$patch"; then
