@@ -3,14 +3,20 @@
  * gupctl bench: mm/gup_test.c's benchmarks through GPT_IOC_BENCH, swept
  * over memory x path x pages per call.  A figure is ns per page of the pin
  * loop (get) and of the release (put): median, min and max over SAMPLES
- * samples, each one timed window of one or more repeats.  The window
+ * samples, each the median repeat of a window of repeats.  The window
  * doubles until the spread ((max - min) / median) is within the target on
  * both, or the figure's time budget is spent: then the figure says so.
+ * Why the median repeat: under TCG a repeat now and then takes 2 to 20
+ * times as long (the host, an interrupt, a kernel thread run), and a
+ * window's mean swings with how many it caught, by 8% for 1000 repeats;
+ * its median by 1%.  The mean of every repeat is reported beside it.
+ * --repeats R measures gup_test's way instead: R repeats, each a sample.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +28,9 @@
 #include "json.h"
 
 #define SAMPLES		5
+#define MAX_SAMPLES	100
+#define MAX_THREADS	8
+#define MAX_REPEATS	(1U << 16)	/* a figure's, over as many BENCH calls */
 #define MAX_LIST	8
 #define HUGE_SIZE	(2UL << 20)
 
@@ -37,6 +46,8 @@ static const struct bench_path {
 	{ "pin-longterm", GPT_PATH_PIN, GPT_FLAG_LONGTERM, "PIN_LONGTERM_BENCHMARK" },
 	{ "gup", GPT_PATH_GUP, 0, "GUP_BASIC_TEST" },
 	{ "pin", GPT_PATH_PIN, 0, "PIN_BASIC_TEST" },
+	/* what PIN_LONGTERM costs on the fast path, which gup_test has not */
+	{ "pin-fast-longterm", GPT_PATH_PIN_FAST, GPT_FLAG_LONGTERM, NULL },
 };
 
 #define NR_PATHS	(sizeof(bench_paths) / sizeof(bench_paths[0]))
@@ -51,6 +62,7 @@ static const char *const mem_texts[BM_END] = {
 
 struct stat3 {
 	double median, min, max, spread;
+	double mean;			/* of every repeat, not of the samples */
 };
 
 struct figure {
@@ -65,6 +77,9 @@ struct figure {
 	int err;			/* BENCH's errno, or GUP's */
 	uint32_t reason;
 	double secs;			/* the figure took */
+	struct gpt_profile prof;	/* --profile: one repeat's call tree */
+	int prof_err;
+	char prof_why[96];
 };
 
 struct bench_args {
@@ -74,10 +89,16 @@ struct bench_args {
 	unsigned int nr_mems;
 	uint32_t per_call[MAX_LIST];
 	unsigned int nr_per_call;
-	uint64_t size_mib;
+	uint64_t sizes_mib[MAX_LIST];
+	unsigned int nr_sizes;
+	unsigned int threads;		/* pinning at once, a range each */
+	unsigned int profile_depth;	/* --profile: function_graph this deep */
+	uint64_t offset;		/* --offset: pages past a 2 MiB boundary */
 	uint64_t flags;			/* FOLL_WRITE unless --read */
 	double target;			/* spread, a fraction */
 	double budget;			/* seconds a figure */
+	unsigned int samples;		/* SAMPLES, or --repeats */
+	bool fixed;			/* --repeats: a window of one repeat */
 	const char *fsdax, *csv;
 	const char *out;		/* --out DIR: bench.txt, .csv, .json */
 };
@@ -97,9 +118,10 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Of the samples; the mean of every repeat is the caller's to set. */
 static struct stat3 stat3(double *v, unsigned int n)
 {
-	struct stat3 s;
+	struct stat3 s = { 0 };
 
 	qsort(v, n, sizeof(*v), cmp_double);
 	s.min = v[0];
@@ -149,8 +171,13 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 		}
 		flags = MAP_SHARED;
 	}
-	/* THP wants 2 MiB alignment: map more, unmap the ends. */
-	p = mmap(NULL, m <= BM_THP ? len + HUGE_SIZE : len, PROT_READ | PROT_WRITE, flags,
+	/*
+	 * THP wants 2 MiB alignment: map more, unmap the ends.  --offset
+	 * starts the range that far past a boundary, as gup_test's unaligned
+	 * mmap() of /dev/zero does: 4 KiB pages at both ends, a call of 512
+	 * pages over two THPs.
+	 */
+	p = mmap(NULL, m <= BM_THP ? len + 2 * HUGE_SIZE : len, PROT_READ | PROT_WRITE, flags,
 		 fd, 0);
 	if (fd >= 0)
 		close(fd);
@@ -161,9 +188,9 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 	if (m <= BM_THP) {
 		char *q = (char *)(((uintptr_t)p + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
 
-		if (q > p)
-			munmap(p, (size_t)(q - p));
-		munmap(q + len, (size_t)(p + HUGE_SIZE - q));
+		q += a->offset * ps;
+		munmap(p, (size_t)(q - p));
+		munmap(q + len, (size_t)(p + 2 * HUGE_SIZE - q));
 		p = q;
 		if (madvise(p, len, m == BM_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) &&
 		    m == BM_THP) {
@@ -177,54 +204,175 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 	return p;
 }
 
-/* One figure: the window widened until the spread is within the target. */
-static void measure(const struct bench_args *a, struct figure *f, char *addr)
-{
-	static struct gpt_bench_repeat rep[GPT_BENCH_MAX_REPEATS];
-	double get[SAMPLES], put[SAMPLES], t0 = now_s();
-	struct gpt_bench req = { .path = f->bp->path, .flags = f->bp->flags | a->flags,
-				 .addr = (uintptr_t)addr, .nr_pages = f->pages,
-				 .pages_per_call = f->per_call, .repeats = 1 };
+/*
+ * One thread's repeats, req.repeats of them, in as many BENCH calls as
+ * GPT_BENCH_MAX_REPEATS takes; res.repeats counts them all.  Every repeat
+ * is checked.
+ */
+struct run {
+	struct gpt_bench req;
 	struct gpt_bench_result res;
-	unsigned int k = 1;
+	struct gpt_bench_repeat *rep;	/* MAX_REPEATS */
+	pthread_barrier_t *start;
 	int ret;
+	unsigned int short_;		/* repeats that did not pin everything */
+};
 
-	/* A warm-up repeat, which also says whether it works at all. */
-	for (;;) {
-		unsigned int short_ = 0;
+static void *run_one(void *arg)
+{
+	struct run *r = arg;
+	struct gpt_bench req = r->req;
+	struct gpt_bench_result res;
+	uint32_t done = 0;
 
-		ret = gpt_bench(dev, &req, &res, rep);
-		/* Every repeat must have pinned the whole range. */
-		for (unsigned int i = 0; !ret && i < res.repeats; i++)
-			short_ += rep[i].pinned != f->pages;
-		if (ret || res.error || res.reason || res.repeats != req.repeats || short_) {
-			f->err = ret ? -ret : res.error ? res.error : EIO;
-			f->reason = res.reason;
+	if (r->start)
+		pthread_barrier_wait(r->start);
+	memset(&r->res, 0, sizeof(r->res));
+	r->ret = 0;
+	while (!r->ret && done < r->req.repeats) {
+		req.repeats = r->req.repeats - done;
+		if (req.repeats > GPT_BENCH_MAX_REPEATS)
+			req.repeats = GPT_BENCH_MAX_REPEATS;
+		r->ret = gpt_bench(dev, &req, &res, r->rep + done);
+		done += res.repeats;
+		r->res = res;
+		r->res.repeats = done;
+		if (r->ret || res.error || res.reason || res.repeats != req.repeats)
+			break;
+	}
+	r->short_ = 0;
+	for (unsigned int i = 0; !r->ret && i < r->res.repeats; i++)
+		r->short_ += r->rep[i].pinned != r->req.nr_pages;
+	return NULL;
+}
+
+/* @n threads call BENCH at once (released together), each on its range. */
+static void run_all(struct run *runs, unsigned int n)
+{
+	pthread_t tid[MAX_THREADS];
+	pthread_barrier_t start;
+	unsigned int i;
+
+	if (n == 1) {
+		runs[0].start = NULL;
+		run_one(&runs[0]);
+		return;
+	}
+	pthread_barrier_init(&start, NULL, n);
+	for (i = 0; i < n; i++) {
+		runs[i].start = &start;
+		if (pthread_create(&tid[i], NULL, run_one, &runs[i])) {
+			runs[i].ret = -EAGAIN;
 			break;
 		}
-		if (req.repeats > 1) {
-			for (unsigned int s = 0; s < SAMPLES; s++) {
-				uint64_t g = 0, p = 0;
+	}
+	/* A thread that could not start: nobody is released, so give up. */
+	if (i < n) {
+		fprintf(stderr, "gupctl: bench: cannot start %u threads\n", n);
+		exit(EXIT_SETUP);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	pthread_barrier_destroy(&start);
+}
 
-				for (unsigned int r = s * k; r < (s + 1) * k; r++) {
-					g += rep[r].pin_ns;
-					p += rep[r].release_ns;
-				}
-				get[s] = (double)g / ((double)k * (double)f->pages);
-				put[s] = (double)p / ((double)k * (double)f->pages);
+/* The median of @n values (reordered). */
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* One figure: the window widened until the spread is within the target. */
+static void measure(const struct bench_args *a, struct figure *f, char *const *addr)
+{
+	static struct run runs[MAX_THREADS];
+	static double wg[MAX_REPEATS], wp[MAX_REPEATS];
+	double get[MAX_SAMPLES * MAX_THREADS], put[MAX_SAMPLES * MAX_THREADS], t0 = now_s();
+	unsigned int k = 1, repeats = 1, nt = a->threads;
+
+	for (unsigned int t = 0; t < nt; t++)
+		if (!runs[t].rep && !(runs[t].rep = calloc(MAX_REPEATS, sizeof(*runs[t].rep)))) {
+			f->err = ENOMEM;
+			return;
+		}
+	/* A warm-up repeat, which also says whether it works at all. */
+	for (;;) {
+		unsigned int t, v = 0;
+
+		for (t = 0; t < nt; t++)
+			runs[t].req = (struct gpt_bench){ .path = f->bp->path,
+				.flags = f->bp->flags | a->flags, .addr = (uintptr_t)addr[t],
+				.nr_pages = f->pages, .pages_per_call = f->per_call,
+				.repeats = repeats };
+		run_all(runs, nt);
+		for (t = 0; t < nt; t++) {
+			struct run *r = &runs[t];
+
+			if (r->ret || r->res.error || r->res.reason ||
+			    r->res.repeats != repeats || r->short_) {
+				f->err = r->ret ? -r->ret : r->res.error ? r->res.error : EIO;
+				f->reason = r->res.reason;
+				break;
 			}
-			f->get = stat3(get, SAMPLES);
-			f->put = stat3(put, SAMPLES);
+		}
+		if (f->err)
+			break;
+		if (repeats > 1) {
+			double pages = (double)f->pages, sg = 0, sp = 0;
+
+			/* A sample: the median repeat of one thread's window of k. */
+			for (t = 0; t < nt; t++) {
+				for (unsigned int s = 0; s < a->samples; s++, v++) {
+					for (unsigned int r = 0; r < k; r++) {
+						const struct gpt_bench_repeat *x = &runs[t].rep[s * k + r];
+
+						wg[r] = (double)x->pin_ns / pages;
+						wp[r] = (double)x->release_ns / pages;
+						sg += wg[r];
+						sp += wp[r];
+					}
+					get[v] = median(wg, k);
+					put[v] = median(wp, k);
+				}
+			}
+			f->get = stat3(get, v);
+			f->put = stat3(put, v);
+			f->get.mean = sg / (double)(v * k);
+			f->put.mean = sp / (double)(v * k);
 			f->window = k;
 			f->met = f->get.spread <= a->target && f->put.spread <= a->target;
-			if (f->met || now_s() - t0 > a->budget ||
-			    2 * k * SAMPLES > GPT_BENCH_MAX_REPEATS)
+			if (f->met || a->fixed || now_s() - t0 > a->budget ||
+			    2 * k * a->samples > MAX_REPEATS)
 				break;
 			k *= 2;
 		}
-		req.repeats = k * SAMPLES;
+		repeats = k * a->samples;
 	}
 	f->secs = now_s() - t0;
+}
+
+/* --profile: one more repeat, on the first range, under function_graph. */
+static void profile(const struct bench_args *a, struct figure *f, char *addr)
+{
+	static struct gpt_bench_repeat rep[1];
+	static struct run r = { .rep = rep };
+	int err;
+
+	r.req = (struct gpt_bench){ .path = f->bp->path, .flags = f->bp->flags | a->flags,
+				    .addr = (uintptr_t)addr, .nr_pages = f->pages,
+				    .pages_per_call = f->per_call, .repeats = 1 };
+	err = gpt_profile_start("gpt_bench_once", a->profile_depth, f->prof_why,
+				sizeof(f->prof_why));
+	if (!err) {
+		run_one(&r);
+		err = gpt_profile_stop(&f->prof, f->prof_why, sizeof(f->prof_why));
+		if (!err && (r.ret || r.short_)) {
+			snprintf(f->prof_why, sizeof(f->prof_why), "the traced repeat failed");
+			err = -EIO;
+		}
+	}
+	f->prof_err = -err;
 }
 
 static const char *per_call_name(uint32_t n, char *buf, size_t len)
@@ -253,36 +401,128 @@ static void print_tables(FILE *o, const struct bench_args *a, const struct figur
 {
 	char num[16];
 
-	fprintf(o, "ns per page, median ±spread ((max - min) / median) over %d samples, each a "
-	       "window of repeats\nwidened until the spread is %.0f%% or less "
-	       "(* where %.0f s a figure could not make it)\n", SAMPLES,
-	       100 * a->target, a->budget);
-	for (unsigned int m = 0; m < a->nr_mems; m++) {
-		const struct figure *row = NULL;
+	if (a->fixed)
+		fprintf(o, "ns per page, median ±spread ((max - min) / median) over %u repeats, "
+			"each a sample\n(gup_test's way: * where the spread is over %.0f%%)\n",
+			a->samples * a->threads, 100 * a->target);
+	else
+		fprintf(o, "ns per page, median ±spread ((max - min) / median) over %u samples, "
+			"each the median repeat of a window\nof repeats widened until the spread "
+			"is %.0f%% or less (* where %.0f s a figure could not make it)\n",
+			a->samples * a->threads, 100 * a->target, a->budget);
+	for (unsigned int g = 0; g < n; g++) {
+		const struct figure *row = &fig[g];
 
-		for (unsigned int i = 0; i < n && !row; i++)
-			if (fig[i].mem == a->mems[m])
-				row = &fig[i];
-		if (!row)
+		/* A table for each memory and range: its first figure. */
+		if (g && fig[g - 1].mem == row->mem && fig[g - 1].pages == row->pages)
 			continue;
-		fprintf(o, "\n%s, %" PRIu64 " pages", mem_texts[a->mems[m]], row->pages);
+		fprintf(o, "\n%s, %" PRIu64 " pages", mem_texts[row->mem], row->pages);
 		if (row->thp_percent >= 0)
 			fprintf(o, " (%d%% of them in THPs)", row->thp_percent);
+		if (a->threads > 1)
+			fprintf(o, ", %u threads at once, a range each", a->threads);
 		fprintf(o, "%s:\n", a->flags ? ", FOLL_WRITE" : "");
 		for (int put = 0; put < 2; put++) {
-			fprintf(o, "  %-14s", put ? "put (release)" : "get (pin)");
+			fprintf(o, "  %-17s", put ? "put (release)" : "get (pin)");
 			for (unsigned int c = 0; c < a->nr_per_call; c++)
 				fprintf(o, " %14s", per_call_name(a->per_call[c], num, sizeof(num)));
 			fprintf(o, "\n");
 			for (unsigned int p = 0; p < a->nr_paths; p++) {
-				fprintf(o, "  %-14s", a->paths[p]->name);
-				for (unsigned int i = 0; i < n; i++)
-					if (fig[i].mem == a->mems[m] && fig[i].bp == a->paths[p])
+				fprintf(o, "  %-17s", a->paths[p]->name);
+				for (unsigned int i = g; i < n; i++)
+					if (fig[i].mem == row->mem && fig[i].pages == row->pages &&
+					    fig[i].bp == a->paths[p])
 						print_cell(o, &fig[i], put ? &fig[i].put : &fig[i].get);
 				fprintf(o, "\n");
 			}
 		}
 	}
+}
+
+/* A call tree's nodes under @parent, the costliest first, down to 0.5%. */
+static void print_nodes(FILE *o, const struct gpt_profile *p, int parent, uint64_t root_ns,
+			uint64_t pages)
+{
+	bool *done = calloc(p->nr, sizeof(*done));
+
+	for (;;) {
+		int best = -1;
+
+		for (unsigned int i = 0; done && i < p->nr; i++)
+			if (p->nodes[i].parent == parent && !done[i] &&
+			    (best < 0 || p->nodes[i].total_ns > p->nodes[best].total_ns))
+				best = (int)i;
+		if (best < 0)
+			break;
+		done[best] = true;
+		const struct gpt_prof_node *x = &p->nodes[best];
+
+		if (x->total_ns * 200 < root_ns)
+			continue;
+		fprintf(o, "  %9" PRIu64 " %10.3f %10.3f %9.1f %6.1f%%  %*s%s\n", x->calls,
+			(double)x->total_ns / 1e6, x->total_ns > x->child_ns ?
+			(double)(x->total_ns - x->child_ns) / 1e6 : 0.0,
+			(double)x->total_ns / (double)pages, 100.0 * (double)x->total_ns /
+			(double)root_ns, (int)(2 * x->depth), "", x->name);
+		print_nodes(o, p, best, root_ns, pages);
+	}
+	free(done);
+}
+
+static void print_profiles(FILE *o, const struct bench_args *a, const struct figure *fig,
+			   unsigned int n)
+{
+	char num[16];
+
+	for (unsigned int i = 0; a->profile_depth && i < n; i++) {
+		const struct figure *f = &fig[i];
+		uint64_t root = 0;
+
+		if (f->err)
+			continue;
+		fprintf(o, "\nwhere the time goes: %s, %s, %s pages a call, %" PRIu64 " pages: ",
+			f->bp->name, mem_names[f->mem], per_call_name(f->per_call, num, sizeof(num)),
+			f->pages);
+		if (f->prof_err) {
+			fprintf(o, "no profile: %s\n", f->prof_why);
+			continue;
+		}
+		for (unsigned int j = 0; j < f->prof.nr; j++)
+			if (f->prof.nodes[j].parent < 0)
+				root += f->prof.nodes[j].total_ns;
+		fprintf(o, "one repeat under function_graph, %u deep (times include the "
+			"tracer's own%s)\n", a->profile_depth, f->prof.lost ? "; EVENTS LOST" : "");
+		fprintf(o, "  %9s %10s %10s %9s %7s  %s\n", "calls", "total ms", "self ms",
+			"ns/page", "share", "function");
+		if (root)
+			print_nodes(o, &f->prof, -1, root, f->pages);
+	}
+}
+
+static jobj *profile_json(const struct figure *f)
+{
+	jobj *o, *arr;
+
+	if (f->err || (!f->prof_err && !f->prof.nr))
+		return NULL;
+	o = json_object_new_object();
+	j_set(o, "error", j_errno(f->prof_err));
+	j_set(o, "why", f->prof_err ? j_str(f->prof_why) : NULL);
+	j_set(o, "lost_events", j_u64(f->prof.lost));
+	arr = json_object_new_array();
+	for (unsigned int i = 0; i < f->prof.nr; i++) {
+		const struct gpt_prof_node *x = &f->prof.nodes[i];
+		jobj *e = json_object_new_object();
+
+		j_set(e, "function", j_str(x->name));
+		j_set(e, "parent", x->parent < 0 ? NULL : j_u64((uint64_t)x->parent));
+		j_set(e, "depth", j_u64(x->depth));
+		j_set(e, "calls", j_u64(x->calls));
+		j_set(e, "total_ns", j_u64(x->total_ns));
+		json_object_array_add(arr, j_set(e, "self_ns", j_u64(x->total_ns > x->child_ns ?
+						x->total_ns - x->child_ns : 0)));
+	}
+	return j_set(o, "nodes", arr);
 }
 
 static jobj *stat_json(const struct stat3 *s, bool ok)
@@ -295,6 +535,7 @@ static jobj *stat_json(const struct stat3 *s, bool ok)
 	j_set(o, "median", json_object_new_double(s->median));
 	j_set(o, "min", json_object_new_double(s->min));
 	j_set(o, "max", json_object_new_double(s->max));
+	j_set(o, "mean", json_object_new_double(s->mean));
 	return j_set(o, "spread", json_object_new_double(s->spread));
 }
 
@@ -303,15 +544,17 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 {
 	jobj *d = j_doc("bench"), *arr = json_object_new_array();
 
-	j_set(d, "samples", j_u64(SAMPLES));
+	j_set(d, "samples", j_u64(a->samples));
 	j_set(d, "spread_target", json_object_new_double(a->target));
+	j_set(d, "threads", j_u64(a->threads));
+	j_set(d, "profile_depth", a->profile_depth ? j_u64(a->profile_depth) : NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct figure *f = &fig[i];
 		jobj *o = json_object_new_object();
 
 		j_set(o, "memory", j_str(mem_names[f->mem]));
 		j_set(o, "path", j_str(f->bp->name));
-		j_set(o, "in_tree", j_str(f->bp->in_tree));
+		j_set(o, "in_tree", f->bp->in_tree ? j_str(f->bp->in_tree) : NULL);
 		j_set(o, "flags", j_flags(f->bp->flags | a->flags));
 		j_set(o, "pages", j_u64(f->pages));
 		j_set(o, "thp_percent", f->thp_percent < 0 ? NULL : j_u64(f->thp_percent));
@@ -322,6 +565,7 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 		j_set(o, "target_met", j_bool(!f->err && f->met));
 		j_set(o, "error", j_errno(f->err));
 		j_set(o, "reason", j_reason(f->reason, 0));
+		j_set(o, "profile", profile_json(f));
 		json_object_array_add(arr, j_set(o, "seconds", json_object_new_double(f->secs)));
 	}
 	j_fprint(out, j_set(d, "figures", arr));
@@ -339,19 +583,22 @@ static int write_csv(const char *path, const char *mode, const struct bench_args
 	}
 	fprintf(f, "memory,path,in_tree,write,pages,per_call,window_repeats,samples,"
 		"get_median_ns,get_min_ns,get_max_ns,get_spread,"
-		"put_median_ns,put_min_ns,put_max_ns,put_spread,target_met,error\n");
+		"put_median_ns,put_min_ns,put_max_ns,put_spread,target_met,error,threads,"
+		"get_mean_ns,put_mean_ns\n");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct figure *x = &fig[i];
 
 		fprintf(f, "%s,%s,%s,%d,%" PRIu64 ",%" PRIu32 ",%u,%d,", mem_names[x->mem],
-			x->bp->name, x->bp->in_tree, a->flags ? 1 : 0, x->pages, x->per_call,
-			x->window, SAMPLES);
+			x->bp->name, x->bp->in_tree ? x->bp->in_tree : "", a->flags ? 1 : 0,
+			x->pages, x->per_call,
+			x->window, a->samples);
 		if (x->err)
-			fprintf(f, ",,,,,,,,0,%s\n", gpt_errno_name(x->err));
+			fprintf(f, ",,,,,,,,0,%s,%u,,\n", gpt_errno_name(x->err), a->threads);
 		else
-			fprintf(f, "%.2f,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.4f,%d,\n",
+			fprintf(f, "%.2f,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.4f,%d,,%u,%.2f,%.2f\n",
 				x->get.median, x->get.min, x->get.max, x->get.spread,
-				x->put.median, x->put.min, x->put.max, x->put.spread, x->met);
+				x->put.median, x->put.min, x->put.max, x->put.spread, x->met,
+				a->threads, x->get.mean, x->put.mean);
 	}
 	return fclose(f) ? EXIT_SETUP : EXIT_ALL;
 }
@@ -372,10 +619,12 @@ static int write_out(const struct bench_args *a, const struct figure *fig, unsig
 			fprintf(stderr, "gupctl: %s: %s\n", path, strerror(errno));
 			return EXIT_SETUP;
 		}
-		if (i)
+		if (i) {
 			print_json(f, a, fig, n);
-		else
+		} else {
 			print_tables(f, a, fig, n);
+			print_profiles(f, a, fig, n);
+		}
 		if (fclose(f))
 			ret = EXIT_SETUP;
 	}
@@ -395,6 +644,10 @@ static int parse(int argc, char **argv, struct bench_args *a)
 		{ "fsdax", required_argument, NULL, 'd' },
 		{ "csv", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "repeats", required_argument, NULL, 'R' },
+		{ "offset", required_argument, NULL, 'O' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "profile", optional_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -408,7 +661,7 @@ static int parse(int argc, char **argv, struct bench_args *a)
 				;
 			if (v == NR_PATHS)
 				return bad("bench: no path \"%s\" (gup-fast, pin-fast, "
-					   "pin-longterm, gup, pin)", optarg);
+					   "pin-longterm, gup, pin, pin-fast-longterm)", optarg);
 			if (a->nr_paths == MAX_LIST)
 				return bad("bench: at most %d paths", MAX_LIST);
 			a->paths[a->nr_paths++] = &bench_paths[v];
@@ -431,8 +684,22 @@ static int parse(int argc, char **argv, struct bench_args *a)
 			a->per_call[a->nr_per_call++] = (uint32_t)v;
 			break;
 		case 's':
-			if (!parse_num("--size", optarg, 1, info.h.max_pages >> 8, &a->size_mib))
+			if (!parse_num("--size", optarg, 1, info.h.max_pages >> 8, &v))
 				return EXIT_USAGE;
+			if (a->nr_sizes == MAX_LIST)
+				return bad("bench: at most %d --size", MAX_LIST);
+			a->sizes_mib[a->nr_sizes++] = v;
+			break;
+		case 'T':
+			if (!parse_num("--threads", optarg, 1, MAX_THREADS, &v))
+				return EXIT_USAGE;
+			a->threads = (unsigned int)v;
+			break;
+		case 'P':
+			v = 6;
+			if (optarg && !parse_num("--profile", optarg, 1, GPT_PROF_DEPTH - 1, &v))
+				return EXIT_USAGE;
+			a->profile_depth = (unsigned int)v;
 			break;
 		case 'r':
 			a->flags = 0;
@@ -456,6 +723,16 @@ static int parse(int argc, char **argv, struct bench_args *a)
 		case 'o':
 			a->out = optarg;
 			break;
+		case 'O':
+			if (!parse_num("--offset", optarg, 0, HUGE_SIZE / 4096 - 1, &a->offset))
+				return EXIT_USAGE;
+			break;
+		case 'R':
+			if (!parse_num("--repeats", optarg, 1, MAX_SAMPLES, &v))
+				return EXIT_USAGE;
+			a->samples = (unsigned int)v;
+			a->fixed = true;
+			break;
 		default:
 			return bad("bench: unknown option");
 		}
@@ -468,9 +745,9 @@ static int parse(int argc, char **argv, struct bench_args *a)
 int cmd_bench(int argc, char **argv)
 {
 	static const uint32_t default_per_call[] = { 1, 8, 64, 512, 0 };
-	static struct figure fig[MAX_LIST * BM_END * MAX_LIST];
-	struct bench_args a = { .size_mib = 128, .flags = GPT_FLAG_WRITE, .target = 0.03,
-				.budget = 2 };
+	static struct figure fig[MAX_LIST * BM_END * MAX_LIST * MAX_LIST];
+	struct bench_args a = { .flags = GPT_FLAG_WRITE, .target = 0.03, .budget = 2,
+				.samples = SAMPLES, .threads = 1 };
 	bool progress = !json && isatty(2), thp = false;
 	unsigned int n = 0, total;
 	int status = EXIT_ALL, ret;
@@ -496,61 +773,81 @@ int cmd_bench(int argc, char **argv)
 		memcpy(a.per_call, default_per_call, sizeof(default_per_call));
 		a.nr_per_call = 5;
 	}
-	total = a.nr_mems * a.nr_paths * a.nr_per_call;
+	if (!a.nr_sizes)
+		a.sizes_mib[a.nr_sizes++] = 128;
+	total = a.nr_mems * a.nr_sizes * a.nr_paths * a.nr_per_call;
 	for (unsigned int m = 0; m < a.nr_mems; m++) {
 		enum bench_mem mem = a.mems[m];
-		size_t len = (size_t)a.size_mib << 20;
-		char why[160] = "";
-		unsigned long long kib;
-		char *p;
 
-		if (mem == BM_HUGETLB && proc_value("/proc/meminfo", "HugePages_Free:") * HUGE_SIZE < len)
-			len = proc_value("/proc/meminfo", "HugePages_Free:") * HUGE_SIZE;
 		if (mem == BM_THP)
 			thp = gpt_thp_allow();
-		kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:");
-		p = len ? map_mem(&a, mem, len, why, sizeof(why)) : NULL;
-		kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:") - kib;
-		if (!len)
-			snprintf(why, sizeof(why), "no free huge pages (vm.nr_hugepages)");
-		if (!p && !json)
-			printf("%s: not measured: %s\n", mem_names[mem], why);
-		if (!p)
-			status = EXIT_SETUP;
-		for (unsigned int i = 0; p && i < a.nr_paths; i++) {
-			for (unsigned int c = 0; c < a.nr_per_call; c++) {
-				struct figure *f = &fig[n++];
-				char num[16];
+		for (unsigned int z = 0; z < a.nr_sizes; z++) {
+			size_t len = (size_t)a.sizes_mib[z] << 20;
+			char *addr[MAX_THREADS] = { NULL };
+			unsigned long long kib, free_huge;
+			char why[160] = "";
+			unsigned int t;
 
-				*f = (struct figure){ .mem = mem, .bp = a.paths[i],
-						      .per_call = a.per_call[c],
-						      .pages = len / (size_t)sysconf(_SC_PAGESIZE),
-						      .thp_percent = mem == BM_THP ?
-						      (int)(kib * 100 / (len >> 10)) : -1 };
-				if (progress)
-					fprintf(stderr, "\rbench %u/%u: %s %s, %s a call   ", n,
-						total, mem_names[mem], f->bp->name,
-						per_call_name(f->per_call, num, sizeof(num)));
-				measure(&a, f, p);
-				if (f->err && status == EXIT_ALL)
-					status = EXIT_SHORT;
+			free_huge = proc_value("/proc/meminfo", "HugePages_Free:") * HUGE_SIZE;
+			/* One range: as much as there is; a sweep of ranges: not this one. */
+			if (mem == BM_HUGETLB && free_huge < len * a.threads)
+				len = a.nr_sizes == 1 ? free_huge / a.threads & ~(HUGE_SIZE - 1) : 0;
+			kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:");
+			for (t = 0; len && t < a.threads; t++) {
+				addr[t] = map_mem(&a, mem, len, why, sizeof(why));
+				if (!addr[t])
+					break;
 			}
+			kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:") - kib;
+			if (!len)
+				snprintf(why, sizeof(why), "no free huge pages (vm.nr_hugepages)");
+			if (t < a.threads) {
+				if (!json)
+					printf("%s: not measured: %s\n", mem_names[mem], why);
+				status = EXIT_SETUP;
+			}
+			for (unsigned int i = 0; t == a.threads && i < a.nr_paths; i++) {
+				for (unsigned int c = 0; c < a.nr_per_call; c++) {
+					struct figure *f = &fig[n++];
+					char num[16];
+
+					*f = (struct figure){ .mem = mem, .bp = a.paths[i],
+						.per_call = a.per_call[c],
+						.pages = len / (size_t)sysconf(_SC_PAGESIZE),
+						.thp_percent = mem == BM_THP ? (int)(kib * 100 /
+							(len * a.threads >> 10)) : -1 };
+					if (progress)
+						fprintf(stderr, "\rbench %u/%u: %s %s, %s a call   ", n,
+							total, mem_names[mem], f->bp->name,
+							per_call_name(f->per_call, num, sizeof(num)));
+					measure(&a, f, addr);
+					if (!f->err && a.profile_depth)
+						profile(&a, f, addr[0]);
+					if (f->err && status == EXIT_ALL)
+						status = EXIT_SHORT;
+				}
+			}
+			for (t = 0; t < a.threads; t++)
+				if (addr[t])
+					munmap(addr[t], len);
 		}
-		if (p)
-			munmap(p, len);
 		if (thp)
 			gpt_thp_never();
 		thp = false;
 	}
 	if (progress)
 		fprintf(stderr, "\r\033[K");
-	if (json)
+	if (json) {
 		print_json(stdout, &a, fig, n);
-	else
+	} else {
 		print_tables(stdout, &a, fig, n);
+		print_profiles(stdout, &a, fig, n);
+	}
 	if (a.csv && (ret = write_csv(a.csv, "wxe", &a, fig, n)))
 		status = ret;
 	if (a.out && (ret = write_out(&a, fig, n)))
 		status = ret;
+	for (unsigned int i = 0; i < n; i++)
+		gpt_profile_free(&fig[i].prof);
 	return status;
 }

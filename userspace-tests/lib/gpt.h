@@ -168,6 +168,37 @@ void gpt_ksm_restore(const struct gpt_ksm *saved, bool unmerge);
 long gpt_ksm_read(const char *name);	/* /sys/kernel/mm/ksm/NAME, or -1 */
 
 /*
+ * A call tree of kernel functions (lib/profile.c): gpt_profile_start()
+ * traces every call of @function with function_graph, @depth levels deep
+ * (tracing must be idle: -EBUSY otherwise); gpt_profile_stop() folds the
+ * trace into @p and puts tracing back as it was.  On failure, -errno and
+ * why in @why.  A node is a call path: its calls, and the time of those
+ * calls (child_ns of it in its children; total_ns - child_ns its own).
+ */
+#define GPT_PROF_NAME	64
+#define GPT_PROF_DEPTH	32
+
+struct gpt_prof_node {
+	char name[GPT_PROF_NAME];
+	int parent;			/* -1: a root */
+	unsigned int depth;
+	uint64_t calls, total_ns, child_ns;
+};
+
+struct gpt_profile {
+	struct gpt_prof_node *nodes;
+	unsigned int nr, cap;
+	uint64_t lost;			/* events the ring buffer dropped */
+};
+
+int gpt_profile_available(char *why, size_t len);	/* 0, or -errno and why */
+int gpt_profile_start(const char *function, unsigned int depth, char *why, size_t len);
+int gpt_profile_stop(struct gpt_profile *p, char *why, size_t len);
+void gpt_profile_free(struct gpt_profile *p);
+const struct gpt_prof_node *gpt_profile_find(const struct gpt_profile *p, int parent,
+					     const char *name);
+
+/*
  * THP "never" (a kernel booted with under 512M of RAM turns it off,
  * hugepage_init()) becomes "madvise": true if it did, and the caller puts
  * "never" back with gpt_thp_never().  khugepaged runs while THP is on.

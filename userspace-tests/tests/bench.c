@@ -7,6 +7,7 @@
  * never pass or fail on time.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -205,6 +206,118 @@ static void test_bad(struct suite *s, char *mem)
 	}
 }
 
+/*
+ * gupctl bench --profile's call tree, of one repeat over one 2 MiB THP,
+ * 512 pages in one call: our loop's calls exactly, and how the kernel
+ * walks the THP, counted in calls of the function that decides it.
+ */
+#define THP_PAGES	512
+#define KPF_THP		22
+
+static const struct {
+	uint32_t path;
+	uint64_t flags;
+	const char *call;	/* ours, under gpt_bench_once() */
+	struct krange k;
+	const char *fn;		/* anywhere in the tree */
+	uint64_t calls;
+	const char *why;
+} prof_rows[] = {
+	{ GPT_PATH_PIN, GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, "pin_user_pages", BEFORE(6, 6),
+	  "follow_page_mask", THP_PAGES,
+	  "__get_user_pages() walks a THP page by page when it fills pages[]" },
+	{ GPT_PATH_PIN, GPT_FLAG_WRITE | GPT_FLAG_LONGTERM, "pin_user_pages", SINCE(6, 10),
+	  "try_grab_folio", 2,
+	  "the first page, then the other 511 at once (57edfcfd3419, 6.6; the name since "
+	  "\"mm: gup: stop abusing try_grab_folio\", 6.10)" },
+	{ GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, "pin_user_pages_fast", BEFORE(5, 12),
+	  "put_compound_head", THP_PAGES,
+	  "unpin_user_pages() drops the THP's pins page by page" },
+	{ GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, "pin_user_pages_fast", SINCE(6, 1),
+	  "gup_put_folio", 1,
+	  "unpin_user_pages() drops a folio's pins at once (31b912de1316, 5.12)" },
+};
+
+static uint64_t prof_calls(const struct gpt_profile *p, const char *fn, int parent)
+{
+	uint64_t n = 0;
+
+	for (unsigned int i = 0; i < p->nr; i++)
+		if (!strcmp(p->nodes[i].name, fn) && (parent < -1 || p->nodes[i].parent == parent))
+			n += p->nodes[i].calls;
+	return n;
+}
+
+static void test_profile(struct suite *s)
+{
+	struct gpt_mem mem = { 0 };
+	struct gpt_kpage kp[THP_PAGES];
+	struct tap_point t;
+	char why[128] = "";
+	bool thp_on;
+	unsigned int thp = 0;
+	int err;
+
+	/* A kernel tree built without the tracer: nothing to profile with. */
+	if (gpt_profile_available(why, sizeof(why))) {
+		tap_skip("bench --profile: %s", why);
+		return;
+	}
+	thp_on = gpt_thp_allow();
+	err = gpt_kind_map(GPT_MEM_ANON_THP, &s->dirs, THP_PAGES, &mem);
+	if (!err)
+		err = gpt_kpages_read(0, (uintptr_t)mem.addr, THP_PAGES, kp);
+	for (unsigned int i = 0; !err && i < THP_PAGES; i++)
+		thp += kp[i].present && (kp[i].kflags >> KPF_THP & 1);
+	for (size_t i = 0; i < sizeof(prof_rows) / sizeof(prof_rows[0]); i++) {
+		struct gpt_bench req = { .path = prof_rows[i].path, .flags = prof_rows[i].flags,
+					 .addr = (uintptr_t)mem.addr, .nr_pages = THP_PAGES,
+					 .repeats = 1 };
+		struct gpt_bench_result res;
+		struct gpt_profile p = { 0 };
+		char kr[32];
+		int root;
+
+		if (!kernel_in(prof_rows[i].k))
+			continue;
+		krange_name(prof_rows[i].k, kr, sizeof(kr));
+		tap_begin(&t);
+		if (!tap_check(&t, !err && thp == THP_PAGES, "a THP to profile (%d, %u of %d pages in THPs)",
+			       err, thp, THP_PAGES)) {
+			tap_end(&t, "profile (%s): %s", kr, prof_rows[i].why);
+			continue;
+		}
+		err = gpt_profile_start("gpt_bench_once", 8, why, sizeof(why));
+		if (tap_check(&t, !err, "function_graph on gpt_bench_once: %s", why)) {
+			int e = gpt_bench(s->fd, &req, &res, rep);
+
+			err = gpt_profile_stop(&p, why, sizeof(why));
+			tap_check_eq(&t, "BENCH", 0, e);
+			tap_check_eq(&t, "pages pinned", THP_PAGES, (int64_t)rep[0].pinned);
+			tap_check(&t, !err, "the trace: %s", why);
+			tap_check_eq(&t, "events lost", 0, (int64_t)p.lost);
+			root = -1;
+			for (unsigned int j = 0; j < p.nr; j++)
+				if (p.nodes[j].parent < 0 && !strcmp(p.nodes[j].name, "gpt_bench_once"))
+					root = (int)j;
+			tap_check_eq(&t, "gpt_bench_once calls", 1,
+				     root < 0 ? 0 : (int64_t)p.nodes[root].calls);
+			tap_check_eq(&t, prof_rows[i].call, 1,
+				     (int64_t)prof_calls(&p, prof_rows[i].call, root));
+			tap_check_eq(&t, prof_rows[i].fn, (int64_t)prof_rows[i].calls,
+				     (int64_t)prof_calls(&p, prof_rows[i].fn, -2));
+			gpt_profile_free(&p);
+			err = 0;
+		}
+		tap_end(&t, "profile of %s over a THP (%s): %" PRIu64 " call(s) of %s: %s",
+			prof_rows[i].call, kr, prof_rows[i].calls, prof_rows[i].fn,
+			prof_rows[i].why);
+	}
+	gpt_mem_unmap(&mem);
+	if (thp_on)
+		gpt_thp_never();
+}
+
 void test_bench(struct suite *s)
 {
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
@@ -226,4 +339,6 @@ void test_bench(struct suite *s)
 	test_bad(s, mem);
 	test_short(s);
 	munmap(mem, N * ps);
+	if (kernel.thp)
+		test_profile(s);
 }
