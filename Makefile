@@ -19,7 +19,13 @@
 #   make shell KERNEL=K  a shell in that VM
 #   make bench [KERNEL=K] [BENCH='--mem anon ...']   gupctl bench in the VM
 #                        (one vCPU): table, CSV, JSON and a plot per memory
-#                        in bench-results/
+#                        in bench-results/; then the range from 1 to 256
+#                        MiB (bench-results/scaling/) and one vs two CPUs
+#                        pinning at once (bench-results/smp/)
+#   make bench-compare   the in-tree gup_test beside gupctl bench, in one
+#                        boot of the reference kernel (REFERENCE_BUILDER,
+#                        default ../shared/tools/build-reference-kernel):
+#                        both figures and their ratio, bench-results/compare.*
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
 #   make dkms-install    as root: DKMS add/build/install (KVER=... or every
 #                        installed kernel with headers)
@@ -29,6 +35,7 @@
 #   make lint            sparse, W=1, checkpatch, cppcheck, gcc -fanalyzer
 #   make mutants         boot the suite on each deliberate defect in
 #                        mutants/*.patch: every one must be caught
+#                        (MUTANTS="mutants/a.patch ..." for some of them)
 #   make sign            sign module/gup_pin_test.ko with the DKMS MOK key
 #
 # KVER/KDIR pick the kernel to build for (default: the newest installed
@@ -84,7 +91,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
 	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell \
-	bench
+	bench bench-compare
 
 all: module tools
 
@@ -149,6 +156,19 @@ bench: deps
 	vm/gup-vm $(KERNEL) --layout bench --out bench-results \
 		'echo 64 >/proc/sys/vm/nr_hugepages; gupctl bench --out /out $(BENCH)'
 	scripts/bench-plot.sh bench-results
+	vm/gup-vm $(KERNEL) --layout bench --out bench-results/scaling \
+		'echo 64 >/proc/sys/vm/nr_hugepages; gupctl bench --out /out --per-call 512 \
+		 --size 1 --size 4 --size 16 --size 64 --size 256'
+	scripts/bench-plot.sh bench-results/scaling pages
+	vm/gup-vm $(KERNEL) --layout bench-smp --out bench-results/smp \
+		'echo 64 >/proc/sys/vm/nr_hugepages; mkdir 1 2; \
+		 gupctl bench --out /out/1 --per-call 512 --size 64 --threads 1; \
+		 gupctl bench --out /out/2 --per-call 512 --size 64 --threads 2'
+	scripts/bench-smp.sh bench-results/smp
+
+# Not in make check: the reference kernel takes 30-60 minutes to build.
+bench-compare: deps tools
+	scripts/bench-compare.sh bench-results $(ROUNDS)
 
 # docs/matrix.md is generated from the runs of every kernel: "make check"
 # says whether the committed one is what it generated, "make matrix-doc"

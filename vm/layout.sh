@@ -4,7 +4,7 @@
 #
 # All: 1G of RAM, of which 256M at 512M and 128M at 768M become legacy
 # pmem (e820 type 12): /dev/pmem0 for fsdax, /dev/pmem1 for ext4; 2 CPUs
-# ("bench": 1).
+# ("bench": 1; "bench-smp": 2 that really run at once).
 #
 # "experiments" adds NUMA node 1: a 256M DIMM, onlined movable at boot
 # (memhp_default_state=online_movable), 64M more pmem at 896M, which
@@ -27,6 +27,13 @@ layout() {
 		# make bench: the suite's memory on one vCPU, as the in-tree
 		# gup_test's reference figures were taken (nothing else runs)
 		vm_qemu="$vm_qemu -smp 1 -m 1G"
+		;;
+	bench-smp)
+		# gupctl bench --threads 2: two vCPUs that run at once, a host
+		# thread each (multi-threaded TCG; nothing here patches text
+		# after boot: no --profile)
+		vm_qemu="-nodefaults -no-user-config -M pc -accel tcg,thread=multi -cpu max"
+		vm_qemu="$vm_qemu -smp 2 -m 1G"
 		;;
 	experiments)
 		vm_append="$vm_append memhp_default_state=online_movable memmap=64M!896M"
