@@ -20,7 +20,7 @@
 #   make bench [KERNEL=K] [BENCH='--mem anon ...']   gupctl bench in the VM
 #                        (one vCPU): table, CSV, JSON and a plot per memory
 #                        in bench-results/; then the range from 1 to 256
-#                        MiB (bench-results/scaling/) and one vs two CPUs
+#                        MiB (hugetlb: 128; bench-results/scaling/) and one vs two CPUs
 #                        pinning at once (bench-results/smp/)
 #   make bench-compare   the in-tree gup_test beside gupctl bench, in one
 #                        boot of the reference kernel (REFERENCE_BUILDER,
@@ -157,9 +157,12 @@ bench: deps
 		'echo 64 >/proc/sys/vm/nr_hugepages; gupctl bench --out /out $(BENCH)'
 	scripts/bench-plot.sh bench-results
 	vm/gup-vm $(KERNEL) --layout bench --out bench-results/scaling \
-		'echo 64 >/proc/sys/vm/nr_hugepages; gupctl bench --out /out --per-call 512 \
-		 --size 1 --size 4 --size 16 --size 64 --size 256'
-	scripts/bench-plot.sh bench-results/scaling pages
+		'mkdir small huge; gupctl bench --out /out/small --per-call 512 --mem anon --mem thp \
+		 --size 1 --size 4 --size 16 --size 64 --size 256 && echo 96 >/proc/sys/vm/nr_hugepages && \
+		 gupctl bench --out /out/huge --per-call 512 --mem hugetlb \
+		 --size 1 --size 4 --size 16 --size 64 --size 128'
+	scripts/bench-plot.sh bench-results/scaling/small pages
+	scripts/bench-plot.sh bench-results/scaling/huge pages
 	vm/gup-vm $(KERNEL) --layout bench-smp --out bench-results/smp \
 		'echo 64 >/proc/sys/vm/nr_hugepages; mkdir 1 2; \
 		 gupctl bench --out /out/1 --per-call 512 --size 64 --threads 1; \

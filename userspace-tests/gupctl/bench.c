@@ -800,7 +800,9 @@ int cmd_bench(int argc, char **argv)
 			}
 			kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:") - kib;
 			if (!len)
-				snprintf(why, sizeof(why), "no free huge pages (vm.nr_hugepages)");
+				snprintf(why, sizeof(why), "%llu MiB of free huge pages for %" PRIu64
+					 " MiB x %u (vm.nr_hugepages)", free_huge >> 20,
+					 a.sizes_mib[z], a.threads);
 			if (t < a.threads) {
 				if (!json)
 					printf("%s: not measured: %s\n", mem_names[mem], why);
