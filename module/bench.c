@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * GPT_IOC_BENCH: mm/gup_test.c's benchmark loop, timed per repeat: the
- * same calls, the same mmap_read_lock() around a locked path's loop, the
- * same release, with nothing else inside the timed windows.
+ * same calls, the same mmap_read_lock() around a locked path's loop and
+ * release, the same release; inside the timed windows nothing else but
+ * the loop's bookkeeping (a call counter, a look for a kill every 1024
+ * calls).
  */
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -53,9 +55,10 @@ static u32 gpt_bench_check(struct gpt_bench_ctx *c)
  * most kernels, and under TCG a lookup of the target's translation: 8 to
  * 17% of the time at one page a call (make bench-compare).
  */
-static long gpt_bench_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
-			   unsigned long start, unsigned long nr, unsigned int foll,
-			   struct page **pages)
+static __always_inline long gpt_bench_grab(const struct gpt_path_desc *path,
+					   struct mm_struct *mm, unsigned long start,
+					   unsigned long nr, unsigned int foll,
+					   struct page **pages)
 {
 	switch (path->id) {
 	case GPT_PATH_GUP_FAST:
@@ -71,9 +74,11 @@ static long gpt_bench_grab(const struct gpt_path_desc *path, struct mm_struct *m
 }
 
 /*
- * One repeat: pin everything (or until GUP stops), release it.  Not
- * static, so that it is never inlined nor cloned: gupctl bench --profile
- * traces it by name.
+ * One repeat: pin everything (or until GUP stops), release it.  Global,
+ * so that it is not cloned (and called, not inlined, from the loop of
+ * repeats: the suite's profile test fails otherwise): gupctl bench
+ * --profile traces it by name, the GUP calls (gpt_bench_grab() inlined)
+ * its children.
  */
 int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 {
@@ -101,6 +106,9 @@ int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 		/* A repeat may be 2^20 calls: let others run, heed a kill. */
 		if (!(++r->calls % 1024)) {
 			if (fatal_signal_pending(current)) {
+				/* what this call took is released below too */
+				if (got > 0)
+					done += got;
 				c->res.error = EINTR;
 				c->res.error_index = done;
 				break;
@@ -116,12 +124,13 @@ int gpt_bench_once(struct gpt_bench_ctx *c, struct gpt_bench_repeat *r)
 		done += got;
 	}
 	r->pin_ns = ktime_get_ns() - t0;
-	if (locked)
-		mmap_read_unlock(mm);
 	r->pinned = done;
+	/* Released under the lock too, as mm/gup_test.c does. */
 	t0 = ktime_get_ns();
 	path->release(pages, done, false);
 	r->release_ns = ktime_get_ns() - t0;
+	if (locked)
+		mmap_read_unlock(mm);
 	return done < c->req.nr_pages ? 1 : 0;
 }
 

@@ -270,17 +270,7 @@ static void gpt_sample_pinned(struct gpt_pin_ctx *c)
 	}
 }
 
-/*
- * Whether a long-term pin of [@addr, + @nr pages) through @path could make
- * this kernel WARN (GPT_HAVE_HUGETLB_LONGTERM_WARN): 0, -EINVAL with
- * *@reason GPT_REASON_HUGETLB_LONGTERM, or the errno of looking.  Looked
- * at: every page mapped now.  A hugetlb page that is not long-term
- * pinnable is refused; so is a hugetlb page not mapped yet that GUP would
- * take from the file as it is (shared, or read), where only a private
- * write fault allocates it pinnable (memalloc_pin_save()).  GUP-fast-only never reaches
- * follow_hugetlb_page().  A page another thread maps in between stays
- * possible: the check cannot hold the mmap lock across GUP-fast.
- */
+/* 1 if [@addr, + @nr pages) meets a hugetlb VMA, 0 if not, or -EINTR. */
 static int gpt_range_meets_hugetlb(struct mm_struct *mm, u64 addr, u64 nr)
 {
 	u64 end = addr + nr * PAGE_SIZE;
@@ -296,6 +286,18 @@ static int gpt_range_meets_hugetlb(struct mm_struct *mm, u64 addr, u64 nr)
 	return found;
 }
 
+/*
+ * Whether a long-term pin of [@addr, + @nr pages) through @path could make
+ * this kernel WARN (GPT_HAVE_HUGETLB_LONGTERM_WARN): 0, -EINVAL with
+ * *@reason GPT_REASON_HUGETLB_LONGTERM, or the errno of looking.  Looked
+ * at, where the range meets a hugetlb VMA: every page mapped now.  A
+ * hugetlb page that is not long-term pinnable is refused; so is a hugetlb
+ * page not mapped yet that GUP would take from the file as it is (shared,
+ * or read), where only a private write fault allocates it pinnable
+ * (memalloc_pin_save()).  GUP-fast-only never reaches
+ * follow_hugetlb_page().  A page another thread maps in between stays
+ * possible: the check cannot hold the mmap lock across GUP-fast.
+ */
 int gpt_hugetlb_longterm_check(struct mm_struct *mm, const struct gpt_path_desc *path,
 			       u64 addr, u64 nr, u64 flags, u32 *reason)
 {
