@@ -290,6 +290,7 @@ static void measure(const struct bench_args *a, struct figure *f, char *const *a
 	static double wg[MAX_REPEATS], wp[MAX_REPEATS];
 	double get[MAX_SAMPLES * MAX_THREADS], put[MAX_SAMPLES * MAX_THREADS], t0 = now_s();
 	unsigned int k = 1, repeats = 1, nt = a->threads;
+	bool warm = false;		/* the first call is the warm-up */
 
 	for (unsigned int t = 0; t < nt; t++)
 		if (!runs[t].rep && !(runs[t].rep = calloc(MAX_REPEATS, sizeof(*runs[t].rep)))) {
@@ -318,7 +319,7 @@ static void measure(const struct bench_args *a, struct figure *f, char *const *a
 		}
 		if (f->err)
 			break;
-		if (repeats > 1) {
+		if (warm) {
 			double pages = (double)f->pages, sg = 0, sp = 0;
 
 			/* A sample: the median repeat of one thread's window of k. */
@@ -348,6 +349,7 @@ static void measure(const struct bench_args *a, struct figure *f, char *const *a
 			k *= 2;
 		}
 		repeats = k * a->samples;
+		warm = true;
 	}
 	f->secs = now_s() - t0;
 }

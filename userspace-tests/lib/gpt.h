@@ -189,6 +189,7 @@ struct gpt_profile {
 	struct gpt_prof_node *nodes;
 	unsigned int nr, cap;
 	uint64_t lost;			/* events the ring buffer dropped */
+	unsigned int stray;		/* trace lines that fit no open call */
 };
 
 int gpt_profile_available(char *why, size_t len);	/* 0, or -errno and why */

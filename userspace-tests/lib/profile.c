@@ -12,6 +12,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,16 +23,42 @@
 #include "gpt.h"
 
 #define TRACEFS "/sys/kernel/tracing/"
-#define BUFFER_KB 16384
+#define BUFFER_KB 16384		/* the traced CPU's ring buffer */
 
-/* The settings changed, and what they were. */
-static const char *const saved_names[] = {
-	"tracing_on", "max_graph_depth", "buffer_size_kb",
-	"options/funcgraph-irqs", "options/funcgraph-tail", "options/funcgraph-proc",
+/*
+ * The settings changed, what they are set to, and what they were: the
+ * parser reads the default function_graph format (CPU, duration, no
+ * absolute time, no return values, the function's name at its closing
+ * brace), interrupts left out.  Options a kernel has not are skipped.
+ */
+static const struct {
+	const char *name, *value;
+} settings[] = {
+	{ "tracing_on", "0" },
+	{ "max_graph_depth", NULL },
+	{ "options/funcgraph-irqs", "0" },
+	{ "options/funcgraph-tail", "1" },
+	{ "options/funcgraph-proc", "0" },
+	{ "options/funcgraph-cpu", "1" },
+	{ "options/funcgraph-duration", "1" },
+	{ "options/funcgraph-abstime", "0" },
+	{ "options/funcgraph-retval", "0" },
+	{ "options/funcgraph-retaddr", "0" },
+	{ "options/latency-format", "0" },
+	{ "options/overwrite", "1" },
 };
-#define NR_SAVED (sizeof(saved_names) / sizeof(saved_names[0]))
-static char saved[NR_SAVED][32];
+#define NR_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+static char saved[NR_SETTINGS][32];
+static char saved_buffer[32], buffer_file[64];
+static cpu_set_t saved_cpus;
+static bool active;
+static char graph_function[GPT_PROF_NAME];
 
+/* Filters that would prune the tree: they must be empty. */
+static const char *const filters[] = {
+	"set_graph_function", "set_graph_notrace", "set_ftrace_filter",
+	"set_ftrace_notrace", "set_ftrace_pid",
+};
 static int tf_read(const char *name, char *buf, size_t len)
 {
 	char path[128];
@@ -63,15 +93,43 @@ static int tf_write(const char *name, const char *val)
 	return err;
 }
 
+/* Puts back what gpt_profile_start() changed; safe to call twice. */
 static void restore(void)
 {
+	if (!active)
+		return;
+	active = false;
 	tf_write("tracing_on", "0");
 	tf_write("current_tracer", "nop");
 	tf_write("set_graph_function", "");
 	tf_write("trace", "");
-	for (unsigned int i = NR_SAVED; i--;)
+	if (*saved_buffer)
+		tf_write(buffer_file, saved_buffer);
+	for (unsigned int i = NR_SETTINGS; i--;)
 		if (*saved[i])
-			tf_write(saved_names[i], saved[i]);
+			tf_write(settings[i].name, saved[i]);
+	sched_setaffinity(0, sizeof(saved_cpus), &saved_cpus);
+}
+
+/* Killed while tracing: put the tracer back, then die of the signal. */
+static void on_signal(int sig)
+{
+	restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A tracefs file holds something other than comments and "no pid". */
+static bool tf_set(const char *name)
+{
+	char buf[512], *line, *save;
+
+	if (tf_read(name, buf, sizeof(buf)))
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (*line && *line != '#' && strcmp(line, "no pid"))
+			return true;
+	return false;
 }
 
 int gpt_profile_available(char *why, size_t len)
@@ -91,10 +149,10 @@ int gpt_profile_available(char *why, size_t len)
 
 int gpt_profile_start(const char *function, unsigned int depth, char *why, size_t len)
 {
-	char buf[256], num[16];
-	int err;
+	char buf[256] = "", num[16];
+	cpu_set_t one;
+	int err, cpu;
 
-	memset(saved, 0, sizeof(saved));
 	err = gpt_profile_available(why, len);
 	if (err)
 		return err;
@@ -102,21 +160,45 @@ int gpt_profile_start(const char *function, unsigned int depth, char *why, size_
 		snprintf(why, len, "the tracer is in use (current_tracer: %s)", buf);
 		return -EBUSY;
 	}
-	for (unsigned int i = 0; i < NR_SAVED; i++) {
-		char *x;
-
-		if (tf_read(saved_names[i], buf, sizeof(buf)))
-			continue;
-		/* buffer_size_kb before first use: "7 (expanded: 1408)" */
-		x = strstr(buf, "expanded: ");
-		snprintf(saved[i], sizeof(saved[i]), "%.31s", x ? x + 10 : buf);
-		saved[i][strcspn(saved[i], " )")] = 0;
+	for (unsigned int i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
+		if (tf_set(filters[i])) {
+			snprintf(why, len, "%s is set: someone else's tracing", filters[i]);
+			return -EBUSY;
+		}
+	/* One CPU, one ring buffer to size and to read the losses of. */
+	cpu = sched_getcpu();
+	if (cpu < 0 || sched_getaffinity(0, sizeof(saved_cpus), &saved_cpus)) {
+		snprintf(why, len, "sched_getcpu: %s", strerror(errno));
+		return -errno;
 	}
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	sched_setaffinity(0, sizeof(one), &one);
+	snprintf(buffer_file, sizeof(buffer_file), "per_cpu/cpu%d/buffer_size_kb", cpu);
+	memset(saved, 0, sizeof(saved));
+	*saved_buffer = 0;
+	if (!tf_read(buffer_file, buf, sizeof(buf))) {
+		/* before first use: "7 (expanded: 1408)" */
+		char *x = strstr(buf, "expanded: ");
+
+		snprintf(saved_buffer, sizeof(saved_buffer), "%.31s", x ? x + 10 : buf);
+		saved_buffer[strcspn(saved_buffer, " )")] = 0;
+	}
+	for (unsigned int i = 0; i < NR_SETTINGS; i++)
+		if (!tf_read(settings[i].name, buf, sizeof(buf)))
+			snprintf(saved[i], sizeof(saved[i]), "%.31s", buf);
+	active = true;
+	atexit(restore);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	for (unsigned int i = 0; i < NR_SETTINGS; i++)
+		if (*saved[i] && settings[i].value)
+			tf_write(settings[i].name, settings[i].value);
 	snprintf(num, sizeof(num), "%u", depth);
 	snprintf(buf, sizeof(buf), "%d", BUFFER_KB);
-	err = tf_write("tracing_on", "0");
-	if (!err)
-		err = tf_write("set_graph_function", function);
+	snprintf(graph_function, sizeof(graph_function), "%s", function);
+	err = tf_write("set_graph_function", function);
 	if (err) {
 		snprintf(why, len, "set_graph_function %s: %s", function, strerror(-err));
 		restore();
@@ -124,11 +206,7 @@ int gpt_profile_start(const char *function, unsigned int depth, char *why, size_
 	}
 	err = tf_write("max_graph_depth", num);
 	if (!err)
-		err = tf_write("buffer_size_kb", buf);
-	/* Interrupts are not the call's; the closing brace names its function. */
-	tf_write("options/funcgraph-irqs", "0");
-	tf_write("options/funcgraph-tail", "1");
-	tf_write("options/funcgraph-proc", "0");
+		err = tf_write(buffer_file, buf);
 	if (!err)
 		err = tf_write("trace", "");
 	if (!err)
@@ -183,18 +261,22 @@ static void fn_name(const char *s, char *out, size_t len)
 	snprintf(out, len, "%.*s", (int)n, s);
 }
 
+/* Folding a trace: the open calls, and what did not add up. */
+struct fold {
+	int stack[GPT_PROF_DEPTH];
+	unsigned int top;
+	unsigned int bad;		/* lines that do not fit the calls open */
+	uint64_t roots;			/* root calls closed */
+};
+
 /* One line of the function_graph trace. */
-static void fold_line(struct gpt_profile *p, const char *line, int *stack, unsigned int *top)
+static void fold_line(struct gpt_profile *p, const char *line, struct fold *f)
 {
-	const char *bar = strchr(line, '|'), *s, *lost = strstr(line, "[LOST ");
+	const char *bar = strchr(line, '|'), *s, *tail;
 	char name[GPT_PROF_NAME];
 	size_t n;
 	int i;
 
-	if (lost) {
-		p->lost += strtoull(lost + 6, NULL, 10);
-		return;
-	}
 	if (*line == '#' || !bar || !strchr(line, ')'))
 		return;
 	for (s = bar + 1; *s == ' '; s++)
@@ -202,56 +284,105 @@ static void fold_line(struct gpt_profile *p, const char *line, int *stack, unsig
 	n = strcspn(s, "\n");
 	if (n && s[n - 1] == '{') {
 		fn_name(s, name, sizeof(name));
-		if (*top == GPT_PROF_DEPTH)
+		i = f->top == GPT_PROF_DEPTH ? -1 : node(p, f->top ? f->stack[f->top - 1] : -1, name);
+		if (i < 0) {
+			f->bad++;
 			return;
-		i = node(p, *top ? stack[*top - 1] : -1, name);
-		if (i < 0)
-			return;
+		}
 		p->nodes[i].calls++;
-		stack[(*top)++] = i;
+		f->stack[f->top++] = i;
 	} else if (*s == '}') {
 		/* A closing brace for a call whose opening was not traced. */
-		if (!*top)
+		if (!f->top) {
+			f->bad++;
 			return;
-		i = stack[--(*top)];
+		}
+		i = f->stack[--f->top];
 		p->nodes[i].total_ns += duration_ns(strchr(line, ')') + 1, bar);
+		/* funcgraph-tail: "} /" "* name *" "/" names the call it closes */
+		tail = strstr(s, "/* ");
+		if (tail && strncmp(tail + 3, p->nodes[i].name, strlen(p->nodes[i].name)))
+			f->bad++;
+		f->roots += !f->top;
 	} else if (n > 2 && !strncmp(s + n - 2, ");", 2)) {
 		uint64_t ns = duration_ns(strchr(line, ')') + 1, bar);
 
 		fn_name(s, name, sizeof(name));
-		i = node(p, *top ? stack[*top - 1] : -1, name);
-		if (i < 0)
+		i = node(p, f->top ? f->stack[f->top - 1] : -1, name);
+		if (i < 0) {
+			f->bad++;
 			return;
+		}
 		p->nodes[i].calls++;
 		p->nodes[i].total_ns += ns;
+		f->roots += !f->top;
 	}
+}
+
+/* Events the traced CPU's ring buffer overwrote or dropped. */
+static uint64_t lost_events(void)
+{
+	char path[64], line[128];
+	unsigned long long v;
+	uint64_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), TRACEFS "%.*s/stats",
+		 (int)(strrchr(buffer_file, '/') - buffer_file), buffer_file);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "overrun: %llu", &v) == 1 ||
+		    sscanf(line, "dropped events: %llu", &v) == 1)
+			n += v;
+	if (f)
+		fclose(f);
+	return n;
 }
 
 int gpt_profile_stop(struct gpt_profile *p, char *why, size_t len)
 {
-	int stack[GPT_PROF_DEPTH];
-	unsigned int top = 0;
+	struct fold fold = { .top = 0 };
+	uint64_t root_calls = 0;
 	char line[512];
 	FILE *f;
+	int err;
 
 	memset(p, 0, sizeof(*p));
 	tf_write("tracing_on", "0");
+	p->lost = lost_events();
 	f = fopen(TRACEFS "trace", "re");
 	if (!f) {
-		snprintf(why, len, TRACEFS "trace: %s", strerror(errno));
+		err = -errno;
+		snprintf(why, len, TRACEFS "trace: %s", strerror(-err));
 		restore();
-		return -errno;
+		return err;
 	}
 	while (fgets(line, sizeof(line), f))
-		fold_line(p, line, stack, &top);
+		fold_line(p, line, &fold);
 	fclose(f);
 	restore();
 	/* Self time: a node's time less its children's. */
-	for (unsigned int i = 0; i < p->nr; i++)
+	for (unsigned int i = 0; i < p->nr; i++) {
 		if (p->nodes[i].parent >= 0)
 			p->nodes[p->nodes[i].parent].child_ns += p->nodes[i].total_ns;
-	if (!p->nr) {
-		snprintf(why, len, "the trace has no call of the graph function");
+		else if (!strcmp(p->nodes[i].name, graph_function))
+			root_calls += p->nodes[i].calls;
+		else
+			fold.bad++;
+	}
+	if (!root_calls) {
+		snprintf(why, len, "the trace has no call of %s", graph_function);
+		return -ENODATA;
+	}
+	/*
+	 * A tree with calls missing would mislead: none, rather.  A stray
+	 * line (an interrupt's exit seen without its entry, now and then) is
+	 * left out and counted.
+	 */
+	p->stray = fold.bad;
+	if (p->lost || fold.top) {
+		snprintf(why, len, "the trace is incomplete: %" PRIu64 " events lost, %u lines "
+			 "out of place, %u calls open at its end", p->lost, fold.bad, fold.top);
 		return -ENODATA;
 	}
 	return 0;
