@@ -18,8 +18,11 @@ INTREE = {"gup-fast": "GUP_FAST", "pin-fast": "PIN_FAST", "pin-longterm": "PIN_L
 def main():
     raw, kver = sys.argv[1], sys.argv[2]
     runs = {}   # (tool, mem, path, n) -> {round: [(get, put)]}
+    failed = []
     for line in open(raw):
         f = line.split()
+        if f and f[0] == "failed":
+            failed.append(" ".join(f[1:]))
         if len(f) != 7:
             continue
         tool, mem, path, n, rnd = f[0], f[1], f[2], int(f[3]), int(f[4])
@@ -37,6 +40,7 @@ def main():
         return med, (max(per_run) - min(per_run)) / med if med else 0.0, len(per_run)
 
     nruns = max((len(v) for v in runs.values()), default=0)
+    ratios = []
     print(f"gup_test (in-tree, CONFIG_GUP_TEST) beside gupctl bench, one boot of {kver}, "
           f"128 MiB written first, FOLL_WRITE;\nns per page: the median of {nruns} runs "
           "(each a fresh process, the median of its passes), taken in turn (ABBA),\n"
@@ -61,13 +65,21 @@ def main():
                 ratio = b[0] / a[0]
                 if what == "get":
                     worst = max(worst, ratio)
+                    ratios.append(ratio)
+                # a cell on fewer runs than the others says on how many
+                few = "" if min(a[2], b[2]) == nruns else f" ({min(a[2], b[2])} runs)"
                 row += (f" {a[0]:>7.1f} ±{100 * a[1]:>4.1f}% {b[0]:>7.1f} ±{100 * b[1]:>4.1f}%"
-                        f" {ratio:>6.2f}")
+                        f" {ratio:>6.2f}{few}")
                 csv.append(f"{mem},{path},{n},{what},{a[0]:.2f},{a[1]:.4f},{b[0]:.2f},"
                            f"{b[1]:.4f},{ratio:.4f}")
             print(row)
         print()
-    print(f"highest get ratio: {worst:.2f}")
+    if ratios:
+        print(f"get ratios {min(ratios):.2f} to {worst:.2f}: {sum(r > 1.05 for r in ratios)} "
+              f"of {len(ratios)} over 1.05 (ours slower), {sum(r < 0.95 for r in ratios)} "
+              "under 0.95 (ours faster)")
+    for f in failed:
+        print(f"no figure: {f}")
     with open(raw.rsplit("/", 1)[0] + "/compare.csv", "w") as f:
         f.write("\n".join(csv) + "\n")
 

@@ -22,6 +22,7 @@ intree() { # MEM PATH N ROUND OPTS...
 	gup_test_selftest "$@" -n "$n" -r "$passes" -m 128 |
 		sed -n 's/.*get:\([0-9]*\) put:\([0-9]*\) us.*/\1 \2/p' |
 		while read -r g pu; do echo "intree $m $p $n $r $g $pu"; done >>"$out"
+	grep -q "^intree $m $p $n $r " "$out" || echo "failed $m $p $n $r" >>"$out"
 }
 ours() { # MEM PATH N ROUND
 	rm -f /tmp/ours.csv
@@ -31,8 +32,11 @@ ours() { # MEM PATH N ROUND
 	[ "$1" = thp ] && off=256
 	gupctl bench --repeats "$passes" --size 128 --mem "$1" --path "$2" --per-call "$3" \
 		--offset "$off" --csv /tmp/ours.csv >/dev/null 2>&1
+	# a run that measured nothing is a line of its own: the table says so
 	awk -F, -v m="$1" -v p="$2" -v n="$3" -v r="$4" 'NR == 2 && $9 != "" {
-		print "ours", m, p, n, r, $9, $13 }' /tmp/ours.csv >>"$out"
+		print "ours", m, p, n, r, $9, $13; ok = 1 }
+		END { if (!ok) print "failed", m, p, n, r }' /tmp/ours.csv >>"$out" 2>/dev/null ||
+		echo "failed $1 $2 $3 $4" >>"$out"
 }
 
 for mem in anon thp hugetlb; do
