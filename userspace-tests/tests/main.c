@@ -18,9 +18,12 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: gpt-tests [--experiments] --fsdax DIR --ext4 DIR --tmpfs DIR\n"
+		"usage: gpt-tests [--experiments | --fuzz-only] [--fuzz-calls N] [--fuzz-seconds S]\n"
+		"                 [--fuzz-seed X] --fsdax DIR --ext4 DIR --tmpfs DIR\n"
 		"  DIRs: ext4 mounted -o dax, ext4 without dax, tmpfs\n"
-		"  --experiments: the experiments, not the suite\n");
+		"  --experiments: the experiments, not the suite\n"
+		"  --fuzz-only: the fuzzer alone (the suite ends with it): N calls\n"
+		"    (200000) or S seconds (60), whichever first, from seed X (the clock)\n");
 	exit(2);
 }
 
@@ -40,6 +43,7 @@ static void test_suite(struct suite *s)
 	test_sampling(s);
 	test_bench(s);
 	test_gupctl(s);
+	test_fuzz(s);
 }
 
 int main(int argc, char **argv)
@@ -49,10 +53,14 @@ int main(int argc, char **argv)
 		{ "ext4", required_argument, NULL, 'e' },
 		{ "tmpfs", required_argument, NULL, 't' },
 		{ "experiments", no_argument, NULL, 'x' },
+		{ "fuzz-calls", required_argument, NULL, 'c' },
+		{ "fuzz-seconds", required_argument, NULL, 's' },
+		{ "fuzz-seed", required_argument, NULL, 'S' },
+		{ "fuzz-only", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite s = { 0 };
-	bool experiments = false;
+	bool experiments = false, fuzz_only = false;
 	struct tap_point t;
 	cpu_set_t cpus;
 	int c, err, damon, kdamonds;
@@ -63,6 +71,10 @@ int main(int argc, char **argv)
 		case 'e': s.dirs.ext4 = optarg; break;
 		case 't': s.dirs.tmpfs = optarg; break;
 		case 'x': experiments = true; break;
+		case 'c': fuzz.calls = strtoull(optarg, NULL, 0); break;
+		case 's': fuzz.seconds = strtoull(optarg, NULL, 0); break;
+		case 'S': fuzz.seed = strtoull(optarg, NULL, 0); break;
+		case 'f': fuzz_only = true; break;
 		default: usage();
 		}
 	}
@@ -110,7 +122,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (experiments) {
+	if (fuzz_only) {
+		test_fuzz(&s);
+	} else if (experiments) {
 		test_experiments(&s);
 		test_coherence(&s);
 		test_gupctl_devdax(&s);

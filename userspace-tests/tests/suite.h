@@ -39,6 +39,12 @@ void test_sampling(struct suite *s);
 void test_bench(struct suite *s);
 void test_gupctl(struct suite *s);
 void test_gupctl_devdax(struct suite *s);
+/* the fuzzer (fuzz.c): bounded by calls and seconds; seed 0: from the clock */
+struct fuzz_args {
+	uint64_t calls, seconds, seed;
+};
+extern struct fuzz_args fuzz;
+void test_fuzz(struct suite *s);
 /* gpt-tests --experiments: the experiments VM's suite */
 void test_experiments(struct suite *s);
 void test_coherence(struct suite *s);
