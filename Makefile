@@ -158,7 +158,7 @@ bench: deps
 	scripts/bench-plot.sh bench-results
 	vm/gup-vm $(KERNEL) --layout bench --out bench-results/scaling \
 		'mkdir small huge; gupctl bench --out /out/small --per-call 512 --mem anon --mem thp \
-		 --size 1 --size 4 --size 16 --size 64 --size 256 && echo 96 >/proc/sys/vm/nr_hugepages && \
+		 --size 1 --size 4 --size 16 --size 64 --size 256; echo 96 >/proc/sys/vm/nr_hugepages; \
 		 gupctl bench --out /out/huge --per-call 512 --mem hugetlb \
 		 --size 1 --size 4 --size 16 --size 64 --size 128'
 	scripts/bench-plot.sh bench-results/scaling/small pages
