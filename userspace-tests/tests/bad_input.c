@@ -5,10 +5,13 @@
  * reason it must get.  None may pin anything or leave a reference.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "suite.h"
 
@@ -245,16 +248,89 @@ static void test_sizes(struct suite *s)
 	tap_end(&t, "sizes: a request 64 bytes longer with a zero tail works, a longer result is zero-filled");
 }
 
-/* Bad requests to the other ioctls; each returns the errno it got. */
-static int unpin_bad_flag(int fd, uint32_t *reason)
+/*
+ * Requests bad for what they meet: other ioctls' fields, ranges the
+ * process cannot pin, handles and pids that are gone, limits lowered
+ * under existing holds.  Each row's function makes the call the row is
+ * about and fills in what it gave; it says itself (o->broken) what else
+ * went wrong: a reference not given back, a hold lost.
+ */
+struct outcome {
+	int err;		/* the ioctl's errno */
+	int gup_err;		/* GUP's errno in a PIN's result */
+	uint32_t reason;	/* NO_REASON: none written */
+	int64_t pinned;		/* a PIN's pages pinned; -1: no PIN */
+	char broken[200];
+};
+
+static void wrong(struct outcome *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void wrong(struct outcome *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->broken[0])	/* the first is the one to read */
+		return;
+	va_start(ap, fmt);
+	vsnprintf(o->broken, sizeof(o->broken), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The refcounts of @n pages now against @before: every one back.  The
+ * LRU batch a FOLL_TOUCH activation queued the page on holds a reference
+ * of its own until drained (folio_mark_accessed()).
+ */
+static void refs_back(struct suite *s, struct outcome *o, void *addr, size_t n,
+		      const int64_t *before)
+{
+	int64_t now[16];
+
+	gpt_lru_drain_local();
+	refcounts_now(s->fd, addr, n, now);
+	for (size_t i = 0; i < n; i++)
+		if (now[i] != before[i])
+			wrong(o, "refcount of page %zu: %lld, was %lld", i,
+			    (long long)now[i], (long long)before[i]);
+}
+
+/* PIN (no hold) of @n pages at @addr: the call and its result into @o. */
+static void pin_row(struct suite *s, struct outcome *o, uint64_t addr,
+		    uint64_t n, uint32_t path, uint64_t flags,
+		    struct gpt_pin_result *res)
+{
+	struct gpt_pin req = { .addr = addr, .nr_pages = n, .path = path,
+			       .flags = flags };
+
+	o->err = -gpt_pin(s->fd, &req, res, NULL, 0);
+	o->gup_err = res->error;
+	o->reason = res->reason;
+	o->pinned = (int64_t)res->pinned;
+	if (res->released != res->pinned)
+		wrong(o, "released %llu of %llu pinned",
+		    (unsigned long long)res->released,
+		    (unsigned long long)res->pinned);
+}
+
+/* A PIN+HOLD of @n pages at @addr in @fd: its handle, or 0. */
+static uint64_t hold_in(int fd, void *addr, uint64_t n, uint32_t path,
+			uint64_t flags)
+{
+	struct gpt_pin req = { .addr = (uintptr_t)addr, .nr_pages = n,
+			       .path = path, .flags = flags | GPT_FLAG_HOLD };
+	struct gpt_pin_result res;
+
+	return gpt_pin(fd, &req, &res, NULL, 0) || res.pinned != n ? 0 : res.handle;
+}
+
+static void unpin_bad_flag(struct suite *s, struct outcome *o)
 {
 	struct gpt_unpin_result res = { 0 };
 	struct gpt_unpin u = { .head = { sizeof(u), sizeof(res), (uintptr_t)&res },
 			       .handle = 1, .flags = 1ULL << 1 };
-	int err = ioctl(fd, GPT_IOC_UNPIN, &u) ? errno : 0;
 
-	*reason = res.reason;
-	return err;
+	o->err = ioctl(s->fd, GPT_IOC_UNPIN, &u) ? errno : 0;
+	o->reason = res.reason;
 }
 
 /*
@@ -273,126 +349,589 @@ static int send_longer(int fd, unsigned long cmd, const void *req, size_t len,
 	return ioctl(fd, cmd, room) ? errno : 0;
 }
 
-static int unpin_trailing(int fd, uint32_t *reason)
+static void unpin_trailing(struct suite *s, struct outcome *o)
 {
 	struct gpt_unpin_result res = { 0 };
 	struct gpt_unpin u = { .head = { 0, sizeof(res), (uintptr_t)&res },
 			       .handle = 1 };
-	int err = send_longer(fd, GPT_IOC_UNPIN, &u, sizeof(u), 1);
 
-	*reason = res.reason;
-	return err;
+	o->err = send_longer(s->fd, GPT_IOC_UNPIN, &u, sizeof(u), 1);
+	o->reason = res.reason;
 }
 
-static int unpin_no_handle(int fd, uint32_t *reason)
+static void unpin_no_handle(struct suite *s, struct outcome *o)
 {
 	struct gpt_unpin_result res;
-	int err = -gpt_unpin(fd, 0, 0, &res);
 
-	*reason = res.reason;
-	return err;
+	o->err = -gpt_unpin(s->fd, 0, 0, &res);
+	o->reason = res.reason;
 }
 
-static int unpin_null(int fd, uint32_t *reason)
+static void unpin_null(struct suite *s, struct outcome *o)
 {
-	*reason = NO_REASON;
-	return ioctl(fd, GPT_IOC_UNPIN, NULL) ? errno : 0;
+	o->err = ioctl(s->fd, GPT_IOC_UNPIN, NULL) ? errno : 0;
 }
 
-static int query_trailing(int fd, uint32_t *reason)
+static void query_trailing(struct suite *s, struct outcome *o)
 {
 	struct gpt_query_result res = { 0 };
 	struct gpt_query q = { .head = { 0, sizeof(res), (uintptr_t)&res },
 			       .handle = 1 };
-	int err = send_longer(fd, GPT_IOC_QUERY, &q, sizeof(q), 1ULL << 63);
 
-	*reason = res.reason;
-	return err;
+	o->err = send_longer(s->fd, GPT_IOC_QUERY, &q, sizeof(q), 1ULL << 63);
+	o->reason = res.reason;
 }
 
-static int query_no_handle(int fd, uint32_t *reason)
+static void query_no_handle(struct suite *s, struct outcome *o)
 {
 	struct gpt_query_result res;
-	int err = -gpt_query(fd, 0, 0, NULL, 0, &res);
 
-	*reason = res.reason;
-	return err;
+	o->err = -gpt_query(s->fd, 0, 0, NULL, 0, &res);
+	o->reason = res.reason;
 }
 
-static int read_len_zero(int fd, uint32_t *reason)
+static void read_len_zero(struct suite *s, struct outcome *o)
 {
 	struct gpt_rw_result res;
 	char buf[1];
-	int err = -gpt_rw(fd, 1, 0, 0, buf, 0, false, &res);
 
-	*reason = res.reason;
-	return err;
+	o->err = -gpt_rw(s->fd, 1, 0, 0, buf, 0, false, &res);
+	o->reason = res.reason;
 }
 
 /* A real hold, then QUERY into an unmapped buffer: EFAULT, the hold intact. */
-static int query_bad_records(int fd, uint32_t *reason)
+static void query_bad_records(struct suite *s, struct outcome *o)
 {
-	struct gpt_pin req = { .nr_pages = 1, .path = GPT_PATH_PIN,
-			       .flags = GPT_FLAG_HOLD };
+	struct gpt_query_result q;
+	struct gpt_unpin_result u;
+	struct gpt_mem mem;
+	uint64_t handle;
+	void *nothing;
+
+	if (gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping 2 pages");
+		return;
+	}
+	nothing = (char *)mem.addr + 4096;
+	munmap(nothing, 4096);
+	handle = hold_in(s->fd, mem.addr, 1, GPT_PATH_PIN, 0);
+	if (!handle)
+		wrong(o, "PIN+HOLD of the first page");
+	o->err = -gpt_query(s->fd, handle, 0, nothing, 1, &q);
+	if (gpt_unpin(s->fd, handle, 0, &u) || u.released != 1)
+		wrong(o, "the hold did not stay: UNPIN released %llu",
+		    (unsigned long long)u.released);
+	mem.base_len = 4096;
+	gpt_mem_unmap(&mem);
+}
+
+/*
+ * TASK_SIZE_MAX: the top of user space less a page, 2^47 or 2^56 by the
+ * paging mode, which a hint above 2^47 tells (x86's
+ * arch_get_unmapped_area() goes there only with five levels).
+ */
+static uint64_t task_size_max(void)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap((void *)(1ULL << 50), ps, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool five = p != MAP_FAILED && (uintptr_t)p >= 1ULL << 47;
+
+	if (p != MAP_FAILED)
+		munmap(p, ps);
+	return (five ? 1ULL << 56 : 1ULL << 47) - ps;
+}
+
+static void past_task_size(struct suite *s, struct outcome *o)
+{
+	struct gpt_pin_result res;
+
+	pin_row(s, o, task_size_max(), 1, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, &res);
+}
+
+static void kernel_address(struct suite *s, struct outcome *o)
+{
+	struct gpt_pin_result res;
+
+	/* __START_KERNEL_map + 16 MiB: kernel text on every x86-64 kernel */
+	pin_row(s, o, 0xffffffff81000000ULL, 1, GPT_PATH_PIN, GPT_FLAG_WRITE, &res);
+}
+
+/* Four pages, the third unmapped: the first two pinned, the hole named. */
+static void partly_unmapped(struct suite *s, struct outcome *o, uint32_t path)
+{
+	struct gpt_pin_result res;
+	struct gpt_mem mem;
+	int64_t before[4];
+
+	if (gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping 4 pages");
+		return;
+	}
+	munmap((char *)mem.addr + 2 * 4096, 4096);
+	refcounts_now(s->fd, mem.addr, 4, before);
+	pin_row(s, o, (uintptr_t)mem.addr, 4, path, GPT_FLAG_WRITE, &res);
+	if (res.error_index != 2)
+		wrong(o, "error_index %llu, expected 2",
+		    (unsigned long long)res.error_index);
+	refs_back(s, o, mem.addr, 4, before);
+	gpt_mem_unmap(&mem);
+}
+
+static void partly_unmapped_fast(struct suite *s, struct outcome *o)
+{
+	partly_unmapped(s, o, GPT_PATH_PIN_FAST);
+}
+
+static void partly_unmapped_slow(struct suite *s, struct outcome *o)
+{
+	partly_unmapped(s, o, GPT_PATH_PIN);
+}
+
+/* One written page made @prot, pinned through @path with @flags. */
+static void pin_protected(struct suite *s, struct outcome *o, int prot,
+			  uint32_t path, uint64_t flags)
+{
+	struct gpt_pin_result res;
+	struct gpt_mem mem;
+	int64_t before;
+
+	if (gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping a page");
+		return;
+	}
+	refcounts_now(s->fd, mem.addr, 1, &before);
+	mprotect(mem.addr, 4096, prot);
+	pin_row(s, o, (uintptr_t)mem.addr, 1, path, flags, &res);
+	mprotect(mem.addr, 4096, PROT_READ);	/* the sample needs a PTE to read */
+	refs_back(s, o, mem.addr, 1, &before);
+	gpt_mem_unmap(&mem);
+}
+
+static void prot_none_read(struct suite *s, struct outcome *o)
+{
+	pin_protected(s, o, PROT_NONE, GPT_PATH_PIN, 0);
+}
+
+static void prot_none_write(struct suite *s, struct outcome *o)
+{
+	pin_protected(s, o, PROT_NONE, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE);
+}
+
+static void read_only_write(struct suite *s, struct outcome *o)
+{
+	pin_protected(s, o, PROT_READ, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE);
+}
+
+/* pages_per_call far past nr_pages: one call for all four. */
+static void per_call_absurd(struct suite *s, struct outcome *o)
+{
+	struct gpt_pin req = { .nr_pages = 4, .path = GPT_PATH_PIN_FAST,
+			       .flags = GPT_FLAG_WRITE, .pages_per_call = UINT32_MAX };
+	struct gpt_pin_result res;
+	struct gpt_mem mem;
+
+	if (gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping 4 pages");
+		return;
+	}
+	req.addr = (uintptr_t)mem.addr;
+	o->err = -gpt_pin(s->fd, &req, &res, NULL, 0);
+	o->reason = res.reason;
+	o->pinned = (int64_t)res.pinned;
+	if (res.calls != 1)
+		wrong(o, "%llu GUP calls, expected 1", (unsigned long long)res.calls);
+	gpt_mem_unmap(&mem);
+}
+
+static void bench_per_call_absurd(struct suite *s, struct outcome *o)
+{
+	struct gpt_bench req = { .nr_pages = 4, .path = GPT_PATH_PIN_FAST,
+				 .repeats = 2, .pages_per_call = UINT32_MAX };
+	struct gpt_bench_repeat rep[2];
+	struct gpt_bench_result res;
+	struct gpt_mem mem;
+
+	if (gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping 4 pages");
+		return;
+	}
+	req.addr = (uintptr_t)mem.addr;
+	o->err = -gpt_bench(s->fd, &req, &res, rep);
+	o->reason = res.reason;
+	if (!o->err && res.repeats != 2)
+		wrong(o, "%llu repeats, expected 2", (unsigned long long)res.repeats);
+	gpt_mem_unmap(&mem);
+}
+
+enum handle_op { H_UNPIN, H_QUERY, H_READ };
+
+static void handle_call(int fd, uint64_t handle, enum handle_op op,
+			struct outcome *o)
+{
+	struct gpt_query_result q;
+	struct gpt_unpin_result u;
+	struct gpt_rw_result rw;
+	char buf[8];
+
+	switch (op) {
+	case H_UNPIN:
+		o->err = -gpt_unpin(fd, handle, 0, &u);
+		o->reason = u.reason;
+		break;
+	case H_QUERY:
+		o->err = -gpt_query(fd, handle, 0, NULL, 0, &q);
+		o->reason = q.reason;
+		break;
+	case H_READ:
+		o->err = -gpt_rw(fd, handle, 0, 0, buf, sizeof(buf), false, &rw);
+		o->reason = rw.reason;
+		break;
+	}
+}
+
+/* A handle UNPIN has released: nothing of it is left to reach. */
+static void stale_handle(struct suite *s, struct outcome *o, enum handle_op op)
+{
+	struct gpt_unpin_result u;
+	struct gpt_mem mem;
+	uint64_t handle;
+	int64_t before;
+
+	if (gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem)) {
+		wrong(o, "mapping a page");
+		return;
+	}
+	refcounts_now(s->fd, mem.addr, 1, &before);
+	handle = hold_in(s->fd, mem.addr, 1, GPT_PATH_PIN, GPT_FLAG_WRITE);
+	if (!handle || gpt_unpin(s->fd, handle, 0, &u) || u.released != 1)
+		wrong(o, "PIN+HOLD and UNPIN of a page");
+	handle_call(s->fd, handle, op, o);
+	refs_back(s, o, mem.addr, 1, &before);
+	gpt_mem_unmap(&mem);
+}
+
+static void stale_unpin(struct suite *s, struct outcome *o)
+{
+	stale_handle(s, o, H_UNPIN);
+}
+
+static void stale_query(struct suite *s, struct outcome *o)
+{
+	stale_handle(s, o, H_QUERY);
+}
+
+static void stale_read(struct suite *s, struct outcome *o)
+{
+	stale_handle(s, o, H_READ);
+}
+
+/* Another open file's handle: not this file's to use; the hold stays. */
+static void other_file(struct suite *s, struct outcome *o, enum handle_op op)
+{
+	struct gpt_query_result q;
+	struct gpt_unpin_result u;
+	struct gpt_mem mem;
+	uint64_t handle;
+	int64_t before;
+	int fd = gpt_open();
+
+	if (fd < 0) {
+		wrong(o, "opening /dev/gup_test again");
+		return;
+	}
+	if (gpt_mem_map("anon", 1, 0, GPT_PREFAULT_WRITE, &mem)) {
+		close(fd);
+		wrong(o, "mapping a page");
+		return;
+	}
+	refcounts_now(s->fd, mem.addr, 1, &before);
+	handle = hold_in(fd, mem.addr, 1, GPT_PATH_PIN, GPT_FLAG_WRITE);
+	if (!handle)
+		wrong(o, "PIN+HOLD in the other file");
+	handle_call(s->fd, handle, op, o);
+	if (gpt_query(fd, handle, 0, NULL, 0, &q) || q.nr_pages != 1)
+		wrong(o, "the other file's hold is gone");
+	if (gpt_unpin(fd, handle, 0, &u) || u.released != 1)
+		wrong(o, "UNPIN in the other file released %llu",
+		    (unsigned long long)u.released);
+	close(fd);
+	refs_back(s, o, mem.addr, 1, &before);
+	gpt_mem_unmap(&mem);
+}
+
+static void other_unpin(struct suite *s, struct outcome *o)
+{
+	other_file(s, o, H_UNPIN);
+}
+
+static void other_query(struct suite *s, struct outcome *o)
+{
+	other_file(s, o, H_QUERY);
+}
+
+/* A process that has exited: a zombie (no mm), or reaped (no pid). */
+static void exited(struct suite *s, struct outcome *o, bool reap)
+{
+	struct gpt_pin_result res;
+	struct gpt_pin req = { .addr = 0x10000000, .nr_pages = 1,
+			       .path = GPT_PATH_PIN_REMOTE };
+	siginfo_t si;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		wrong(o, "fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid)
+		_exit(0);
+	/* Wait for the exit, but leave the zombie unless asked to reap. */
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | (reap ? 0 : WNOWAIT)))
+		wrong(o, "waitid: %s", strerror(errno));
+	req.pid = pid;
+	o->err = -gpt_pin(s->fd, &req, &res, NULL, 0);
+	o->reason = res.reason;
+	o->pinned = (int64_t)res.pinned;
+	if (!reap)
+		waitpid(pid, NULL, 0);
+}
+
+static void zombie_pid(struct suite *s, struct outcome *o)
+{
+	exited(s, o, false);
+}
+
+static void reaped_pid(struct suite *s, struct outcome *o)
+{
+	exited(s, o, true);
+}
+
+/* close() of a file holding a FOLL_PIN and a FOLL_GET hold gives all back. */
+static void close_holding(struct suite *s, struct outcome *o)
+{
+	struct gpt_mem mem;
+	int64_t before[4];
+	int fd = gpt_open();
+
+	if (fd < 0) {
+		wrong(o, "opening /dev/gup_test again");
+		return;
+	}
+	if (gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem)) {
+		close(fd);
+		wrong(o, "mapping 4 pages");
+		return;
+	}
+	refcounts_now(s->fd, mem.addr, 4, before);
+	if (!hold_in(fd, mem.addr, 4, GPT_PATH_PIN, GPT_FLAG_WRITE) ||
+	    !hold_in(fd, mem.addr, 2, GPT_PATH_GUP, 0))
+		wrong(o, "the two holds");
+	o->err = close(fd) ? errno : 0;
+	refs_back(s, o, mem.addr, 4, before);
+	gpt_mem_unmap(&mem);
+}
+
+/*
+ * max_pages and max_held_pages lowered to 1 under a hold of 4 pages: new
+ * requests past them are refused, the hold made before keeps working.
+ */
+enum lowered_op { L_INFO, L_PIN, L_HOLD, L_BENCH, L_QUERY, L_READ, L_WRITE,
+		  L_HOLDS, L_UNPIN };
+
+static void lowered_call(struct suite *s, int fd, uint64_t handle, void *addr,
+			 enum lowered_op op, struct outcome *o)
+{
+	struct gpt_pin req = { .addr = (uintptr_t)addr, .nr_pages = 2,
+			       .path = GPT_PATH_PIN_FAST };
+	struct gpt_bench b = { .addr = (uintptr_t)addr, .nr_pages = 2,
+			       .path = GPT_PATH_PIN_FAST, .repeats = 1 };
+	struct gpt_bench_repeat rep;
+	struct gpt_bench_result br;
+	struct gpt_holds_result hr;
 	struct gpt_query_result q;
 	struct gpt_unpin_result u;
 	struct gpt_pin_result res;
-	struct gpt_mem mem;
-	void *nothing;
-	int err;
+	struct gpt_rw_result rw;
+	struct gpt_modinfo mi;
+	char buf[8] = "lowered";
 
-	*reason = NO_REASON;
-	if (gpt_mem_map("anon", 2, 0, GPT_PREFAULT_WRITE, &mem))
-		return -1;
-	nothing = (char *)mem.addr + 4096;
-	munmap(nothing, 4096);
-	req.addr = (uintptr_t)mem.addr;
-	err = -gpt_pin(fd, &req, &res, NULL, 0);
-	if (!err)
-		err = -gpt_query(fd, res.handle, 0, nothing, 1, &q);
-	if (gpt_unpin(fd, res.handle, 0, &u) || u.released != 1)
-		err = -1;
-	mem.base_len = 4096;
-	gpt_mem_unmap(&mem);
-	return err;
+	switch (op) {
+	case L_INFO:
+		o->err = -gpt_get_info(fd, &mi);
+		if (o->err)
+			break;
+		if (mi.h.max_pages != 1 || mi.h.max_held_pages != 1)
+			wrong(o, "INFO says max_pages %llu, max_held_pages %llu",
+			    (unsigned long long)mi.h.max_pages,
+			    (unsigned long long)mi.h.max_held_pages);
+		gpt_modinfo_free(&mi);
+		break;
+	case L_PIN:
+		pin_row(s, o, (uintptr_t)addr, 2, GPT_PATH_PIN_FAST, 0, &res);
+		break;
+	case L_HOLD:
+		req.nr_pages = 1;
+		req.flags = GPT_FLAG_HOLD;
+		o->err = -gpt_pin(fd, &req, &res, NULL, 0);
+		o->reason = res.reason;
+		o->pinned = (int64_t)res.pinned;
+		break;
+	case L_BENCH:
+		o->err = -gpt_bench(fd, &b, &br, &rep);
+		o->reason = br.reason;
+		break;
+	case L_QUERY:
+		o->err = -gpt_query(fd, handle, 0, NULL, 0, &q);
+		if (!o->err && q.nr_pages != 4)
+			wrong(o, "QUERY says %llu pages", (unsigned long long)q.nr_pages);
+		break;
+	case L_READ:
+	case L_WRITE:
+		o->err = -gpt_rw(fd, handle, 3, 0, buf, sizeof(buf), op == L_WRITE, &rw);
+		break;
+	case L_HOLDS:
+		o->err = -gpt_holds(fd, 0, 0, 0, NULL, 0, &hr);
+		if (!o->err && hr.pages < 4)
+			wrong(o, "HOLDS counts %llu pages", (unsigned long long)hr.pages);
+		break;
+	case L_UNPIN:
+		o->err = -gpt_unpin(fd, handle, 0, &u);
+		if (!o->err && u.released != 4)
+			wrong(o, "UNPIN released %llu", (unsigned long long)u.released);
+		break;
+	}
 }
 
+static void lowered(struct suite *s, struct outcome *o, enum lowered_op op)
+{
+	long long max_pages = knob_read(MAX_PAGES_PARAM);
+	long long max_held = knob_read(MAX_HELD_PARAM);
+	struct gpt_unpin_result u;
+	struct gpt_mem mem;
+	uint64_t handle;
+	int64_t before[4];
+	int fd = gpt_open();
+
+	if (fd < 0 || max_pages < 4 || max_held < 4) {
+		wrong(o, "opening /dev/gup_test, reading the limits");
+		return;
+	}
+	if (gpt_mem_map("anon", 4, 0, GPT_PREFAULT_WRITE, &mem)) {
+		close(fd);
+		wrong(o, "mapping 4 pages");
+		return;
+	}
+	refcounts_now(s->fd, mem.addr, 4, before);
+	handle = hold_in(fd, mem.addr, 4, GPT_PATH_PIN, GPT_FLAG_WRITE);
+	if (!handle)
+		wrong(o, "PIN+HOLD of 4 pages");
+	if (knob_write(MAX_PAGES_PARAM, 1) || knob_write(MAX_HELD_PARAM, 1))
+		wrong(o, "lowering the limits to 1");
+	lowered_call(s, fd, handle, mem.addr, op, o);
+	if (knob_write(MAX_PAGES_PARAM, (unsigned long long)max_pages) ||
+	    knob_write(MAX_HELD_PARAM, (unsigned long long)max_held))
+		wrong(o, "restoring the limits");
+	if (op != L_UNPIN && (gpt_unpin(fd, handle, 0, &u) || u.released != 4))
+		wrong(o, "the hold of 4 pages did not stay");
+	close(fd);
+	refs_back(s, o, mem.addr, 4, before);
+	gpt_mem_unmap(&mem);
+}
+
+#define LOWERED(name, op) \
+	static void name(struct suite *s, struct outcome *o) { lowered(s, o, op); }
+LOWERED(lowered_info, L_INFO)
+LOWERED(lowered_pin, L_PIN)
+LOWERED(lowered_hold, L_HOLD)
+LOWERED(lowered_bench, L_BENCH)
+LOWERED(lowered_query, L_QUERY)
+LOWERED(lowered_read, L_READ)
+LOWERED(lowered_write, L_WRITE)
+LOWERED(lowered_holds, L_HOLDS)
+LOWERED(lowered_unpin, L_UNPIN)
+
+#define NO_PIN	(-1)
+
+/*
+ * errno: the ioctl's; gup: GUP's errno in the result.  Where GUP decides,
+ * the function that does is named: internal_get_user_pages_fast() checks
+ * the range against TASK_SIZE_MAX and access_ok(); __get_user_pages()
+ * finds no VMA (find_extend_vma() in 5.10, vma_lookup() in Debian's 6.1,
+ * gup_vma_lookup() from 6.5) or check_vma_flags() refuses the VMA; a call that pinned some pages
+ * returns their count, and the next call from the hole gets the errno.
+ * pid: get_task_mm() is NULL once exit_mm() ran.
+ */
 static const struct {
 	const char *what;
-	int (*send)(int fd, uint32_t *reason);
-	int want;
+	void (*run)(struct suite *s, struct outcome *o);
+	int err, gup_err;
 	uint32_t reason;
-} other_cases[] = {
-	{ "UNPIN with an unknown flag", unpin_bad_flag, EINVAL, GPT_REASON_BAD_ARGUMENT },
-	{ "UNPIN 8 bytes longer, the unknown byte set", unpin_trailing, E2BIG, GPT_REASON_BAD_SIZE },
-	{ "UNPIN of handle 0", unpin_no_handle, ENOENT, GPT_REASON_NO_HANDLE },
-	{ "UNPIN with a NULL argument", unpin_null, EFAULT, NO_REASON },
-	{ "QUERY 8 bytes longer, the unknown bit 63 set", query_trailing, E2BIG, GPT_REASON_BAD_SIZE },
-	{ "QUERY of handle 0", query_no_handle, ENOENT, GPT_REASON_NO_HANDLE },
-	{ "QUERY into an unmapped records buffer", query_bad_records, EFAULT, NO_REASON },
-	{ "READ of 0 bytes", read_len_zero, EINVAL, GPT_REASON_BAD_ARGUMENT },
+	int64_t pinned;
+} state_cases[] = {
+	{ "UNPIN with an unknown flag", unpin_bad_flag, EINVAL, 0, GPT_REASON_BAD_ARGUMENT, NO_PIN },
+	{ "UNPIN 8 bytes longer, the unknown byte set", unpin_trailing, E2BIG, 0, GPT_REASON_BAD_SIZE, NO_PIN },
+	{ "UNPIN of handle 0", unpin_no_handle, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "UNPIN with a NULL argument", unpin_null, EFAULT, 0, NO_REASON, NO_PIN },
+	{ "QUERY 8 bytes longer, the unknown bit 63 set", query_trailing, E2BIG, 0, GPT_REASON_BAD_SIZE, NO_PIN },
+	{ "QUERY of handle 0", query_no_handle, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "QUERY into an unmapped records buffer", query_bad_records, EFAULT, 0, NO_REASON, NO_PIN },
+	{ "READ of 0 bytes", read_len_zero, EINVAL, 0, GPT_REASON_BAD_ARGUMENT, NO_PIN },
+	{ "pin-fast of the page at TASK_SIZE_MAX", past_task_size, 0, EFAULT, GPT_REASON_NO_VMA, 0 },
+	{ "pin of a kernel address", kernel_address, 0, EFAULT, GPT_REASON_NO_VMA, 0 },
+	{ "pin-fast of 4 pages, the third unmapped", partly_unmapped_fast, 0, EFAULT, GPT_REASON_NO_VMA, 2 },
+	{ "pin of 4 pages, the third unmapped", partly_unmapped_slow, 0, EFAULT, GPT_REASON_NO_VMA, 2 },
+	{ "read pin of a PROT_NONE page", prot_none_read, 0, EFAULT, GPT_REASON_NOT_READABLE, 0 },
+	{ "pin-fast write of a PROT_NONE page", prot_none_write, 0, EFAULT, GPT_REASON_NOT_WRITABLE, 0 },
+	{ "pin-fast write of a read-only page", read_only_write, 0, EFAULT, GPT_REASON_NOT_WRITABLE, 0 },
+	{ "PIN of 4 pages, pages_per_call 2^32 - 1", per_call_absurd, 0, 0, GPT_REASON_NONE, 4 },
+	{ "BENCH of 4 pages, pages_per_call 2^32 - 1", bench_per_call_absurd, 0, 0, GPT_REASON_NONE, NO_PIN },
+	{ "UNPIN of a handle already released", stale_unpin, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "QUERY of a handle already released", stale_query, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "READ of a handle already released", stale_read, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "UNPIN of another file's handle", other_unpin, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "QUERY of another file's handle", other_query, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
+	{ "pin-remote of an exited, unreaped child (no mm)", zombie_pid, ESRCH, 0, GPT_REASON_NO_PROCESS, 0 },
+	{ "pin-remote of a reaped child's pid", reaped_pid, ESRCH, 0, GPT_REASON_NO_PROCESS, 0 },
+	{ "close() with a pin hold and a get hold", close_holding, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: INFO", lowered_info, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: PIN of 2 pages", lowered_pin, EINVAL, 0, GPT_REASON_TOO_BIG, 0 },
+	{ "limits lowered to 1 under a hold: PIN+HOLD of 1 page", lowered_hold, ENOSPC, 0, GPT_REASON_HOLD_LIMIT, 0 },
+	{ "limits lowered to 1 under a hold: BENCH of 2 pages", lowered_bench, EINVAL, 0, GPT_REASON_TOO_BIG, NO_PIN },
+	{ "limits lowered to 1 under a hold: QUERY of it", lowered_query, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: READ of it", lowered_read, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: WRITE of it", lowered_write, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: HOLDS", lowered_holds, 0, 0, NO_REASON, NO_PIN },
+	{ "limits lowered to 1 under a hold: UNPIN of it", lowered_unpin, 0, 0, NO_REASON, NO_PIN },
 };
 
 void test_bad_requests(struct suite *s)
 {
 	test_sizes(s);
-	for (size_t i = 0; i < sizeof(other_cases) / sizeof(other_cases[0]); i++) {
+	for (size_t i = 0; i < sizeof(state_cases) / sizeof(state_cases[0]); i++) {
+		struct outcome o = { .reason = NO_REASON, .pinned = NO_PIN };
 		struct gpt_pin_counters c0, c1;
 		struct tap_point t;
-		uint32_t reason;
-		int err;
 
 		tap_begin(&t);
 		tap_check(&t, gpt_pin_counters_read(&c0) == 0, "reading /proc/vmstat");
-		err = other_cases[i].send(s->fd, &reason);
+		state_cases[i].run(s, &o);
 		tap_check(&t, gpt_pin_counters_read(&c1) == 0, "reading /proc/vmstat");
-		tap_check(&t, err == other_cases[i].want, "errno %s, expected %s",
-			  gpt_errno_name(err), gpt_errno_name(other_cases[i].want));
-		if (other_cases[i].reason != NO_REASON)
-			tap_check_eq(&t, "reason", other_cases[i].reason, reason);
+		tap_check(&t, o.err == state_cases[i].err, "errno %s, expected %s",
+			  gpt_errno_name(o.err), gpt_errno_name(state_cases[i].err));
+		tap_check(&t, o.gup_err == state_cases[i].gup_err,
+			  "GUP's errno %s, expected %s", gpt_errno_name(o.gup_err),
+			  gpt_errno_name(state_cases[i].gup_err));
+		tap_check(&t, o.reason == state_cases[i].reason, "reason %s, expected %s",
+			  o.reason == NO_REASON ? "(none)" : gpt_reason_name(o.reason),
+			  state_cases[i].reason == NO_REASON ? "(none)" :
+			  gpt_reason_name(state_cases[i].reason));
+		tap_check_eq(&t, "pages pinned", state_cases[i].pinned, o.pinned);
+		tap_check(&t, !o.broken[0], "%s", o.broken);
 		tap_check_eq(&t, "pins outstanding", 0,
 			     (c1.acquired - c0.acquired) - (c1.released - c0.released));
-		tap_end(&t, "bad input: %s -> %s", other_cases[i].what,
-			gpt_errno_name(other_cases[i].want));
+		tap_end(&t, "bad input: %s -> %s%s%s", state_cases[i].what,
+			gpt_errno_name(state_cases[i].err),
+			state_cases[i].gup_err ? ", GUP " : "",
+			state_cases[i].gup_err ? gpt_errno_name(state_cases[i].gup_err) : "");
 	}
 }

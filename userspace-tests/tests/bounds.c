@@ -18,7 +18,6 @@
 #include <unistd.h>
 #include "suite.h"
 
-#define MAX_PAGES_PARAM	"/sys/module/gup_pin_test/parameters/max_pages"
 #define HARD_MAX	(1ULL << 20)	/* GPT_MAX_PAGES_HARD */
 
 struct blocked_query {
@@ -129,16 +128,6 @@ out:
 	tap_end(&t, "lock: a QUERY stuck on a userfaultfd page blocks no INFO, READ, QUERY or UNPIN on the same fd");
 }
 
-static int write_param(const char *path, unsigned long long v)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%llu\n", v);
-	return fclose(f) ? -errno : 0;
-}
-
 /* max_pages raised to 2^28: still no request past 2^20 pages. */
 static void test_hard_limit(struct suite *s)
 {
@@ -149,7 +138,7 @@ static void test_hard_limit(struct suite *s)
 	struct tap_point t;
 
 	tap_begin(&t);
-	tap_check_eq(&t, "max_pages = 2^28", 0, write_param(MAX_PAGES_PARAM, 1ULL << 28));
+	tap_check_eq(&t, "max_pages = 2^28", 0, knob_write(MAX_PAGES_PARAM, 1ULL << 28));
 	tap_check_eq(&t, "INFO", 0, gpt_get_info(s->fd, &mi));
 	tap_check_eq(&t, "INFO max_pages: the hard bound", HARD_MAX,
 		     (int64_t)mi.h.max_pages);
@@ -158,7 +147,7 @@ static void test_hard_limit(struct suite *s)
 		     gpt_pin(s->fd, &req, &res, NULL, 0));
 	tap_check_eq(&t, "its reason", GPT_REASON_TOO_BIG, res.reason);
 	tap_check_eq(&t, "max_pages back to 262144", 0,
-		     write_param(MAX_PAGES_PARAM, 262144));
+		     knob_write(MAX_PAGES_PARAM, 262144));
 	tap_end(&t, "bounds: max_pages=2^28 still caps a request at 2^20 pages (EINVAL, too-big), no allocation WARN");
 }
 

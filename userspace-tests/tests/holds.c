@@ -19,7 +19,6 @@
 #define EXT4_MAGIC	0xef53
 #define TMPFS_MAGIC	0x01021994
 #define HUGETLB_MAGIC	0x958458f6
-#define MAX_HELD_PARAM	"/sys/module/gup_pin_test/parameters/max_held_pages"
 
 /* PIN+HOLD; @res gets the result, @rec (may be NULL) @pages records. */
 static int hold_rec(int fd, void *addr, size_t pages, uint32_t path,
@@ -56,7 +55,7 @@ static int rw(int fd, uint64_t handle, uint64_t index, void *buf, uint32_t len,
  * of a PIN through get_user_pages_fast_only(), which takes and drops a
  * reference and touches no flag.  -1 where it failed.
  */
-static void refcounts_now(int fd, void *addr, size_t n, int64_t *ref)
+void refcounts_now(int fd, void *addr, size_t n, int64_t *ref)
 {
 	struct gpt_pin req = { .addr = (uintptr_t)addr, .nr_pages = n,
 			       .path = GPT_PATH_GUP_FAST_ONLY };
@@ -275,33 +274,10 @@ static void test_release_on_close(struct suite *s)
 	tap_end(&t, "hold: a process that exits holding pins leaks nothing");
 }
 
-static int write_param(const char *path, unsigned int v)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return -errno;
-	fprintf(f, "%u\n", v);
-	return fclose(f) ? -errno : 0;
-}
-
-static unsigned int read_param(const char *path)
-{
-	unsigned int v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The per-file cap: ENOSPC past max_held_pages, fine again after UNPIN. */
 static void test_cap(struct suite *s)
 {
-	unsigned int saved = read_param(MAX_HELD_PARAM);
+	long long saved = knob_read(MAX_HELD_PARAM);
 	struct gpt_pin_result a, b;
 	struct gpt_pin c = { 0 };
 	struct gpt_mem mem;
@@ -309,7 +285,7 @@ static void test_cap(struct suite *s)
 
 	tap_begin(&t);
 	tap_check(&t, saved > 0, "cannot read %s", MAX_HELD_PARAM);
-	tap_check_eq(&t, "setting max_held_pages", 0, write_param(MAX_HELD_PARAM, 24));
+	tap_check_eq(&t, "setting max_held_pages", 0, knob_write(MAX_HELD_PARAM, 24));
 	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	tap_check_eq(&t, "first hold", 0, hold(s->fd, mem.addr, NPAGES,
 					       GPT_PATH_PIN_FAST, 0, &a));
@@ -325,7 +301,7 @@ static void test_cap(struct suite *s)
 	tap_check_eq(&t, "hold after UNPIN", 0, hold(s->fd, mem.addr, NPAGES,
 						     GPT_PATH_PIN_FAST, 0, &b));
 	tap_check_eq(&t, "UNPIN", 0, unpin(s->fd, b.handle, 0));
-	write_param(MAX_HELD_PARAM, saved);
+	knob_write(MAX_HELD_PARAM, saved);
 	gpt_mem_unmap(&mem);
 	tap_end(&t, "hold: max_held_pages=24 allows one hold of 16, the next gets ENOSPC (hold-limit)");
 }
@@ -544,7 +520,7 @@ static int ksm_set(const char *knob, unsigned int v)
 	char path[128];
 
 	snprintf(path, sizeof(path), "/sys/kernel/mm/ksm/%s", knob);
-	return write_param(path, v);
+	return knob_write(path, v);
 }
 
 /*
@@ -579,7 +555,7 @@ static void test_ksm(struct suite *s)
 	tap_check_eq(&t, "ksm run", 0, ksm_set("run", 1));
 	/* ksmd needs two passes to merge; allow it up to ten seconds. */
 	for (tries = 0; tries < 1000; tries++) {
-		if (read_param("/sys/kernel/mm/ksm/pages_shared") >= 1)
+		if (knob_read("/sys/kernel/mm/ksm/pages_shared") >= 1)
 			break;
 		usleep(10000);
 	}

@@ -118,6 +118,29 @@ int kernel_detect(void)
 	return parse(u.release);
 }
 
+int knob_write(const char *path, unsigned long long v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -errno;
+	fprintf(f, "%llu\n", v);
+	return fclose(f) ? -errno : 0;
+}
+
+long long knob_read(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
 bool kernel_in(struct krange r)
 {
 	return (!r.since || kernel.version >= r.since) &&

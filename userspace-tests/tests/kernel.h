@@ -51,4 +51,10 @@ static inline bool kernel_since(unsigned int a, unsigned int b)
 /* "6.3+", "up to 6.2", "6.3 to 6.4", "all": for diagnostics */
 const char *krange_name(struct krange r, char *buf, unsigned int len);
 
+/* A number in a sysfs or procfs file: 0 or -errno; read gives -1 on error. */
+int knob_write(const char *path, unsigned long long v);
+long long knob_read(const char *path);
+#define MAX_PAGES_PARAM	"/sys/module/gup_pin_test/parameters/max_pages"
+#define MAX_HELD_PARAM	"/sys/module/gup_pin_test/parameters/max_held_pages"
+
 #endif /* GPT_KERNEL_H */

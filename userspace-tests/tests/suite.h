@@ -22,6 +22,8 @@ struct child {
 };
 
 int child_start(struct child *c, bool read_only);
+/* Refcounts of @n (<= 16) pages as a FOLL_GET sample sees them; -1 if none. */
+void refcounts_now(int fd, void *addr, size_t n, int64_t *ref);
 void child_stop(struct child *c);
 
 void test_info(struct suite *s);
