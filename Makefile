@@ -11,6 +11,13 @@
 #                        for some of them; KERNEL_TREE=/path/to/linux boots
 #                        a kernel built from source instead (KERNELS="tree
 #                        6.1" for both)
+#   make check-stress    the race stress alone, STRESS_SECONDS (60) on each
+#                        kernel of KERNELS, then rmmod; the suite runs it
+#                        for 10 s (docs/reliability.md)
+#   make check-debug     the reference kernel rebuilt with lockdep, KASAN,
+#                        DEBUG_VM, DEBUG_PAGEALLOC, PAGE_OWNER (about an
+#                        hour the first time, cached: scripts/build-debug-
+#                        kernel.sh); the suite, then STRESS_SECONDS of stress
 #   make demo            build, boot the test VM, run a short gupctl session
 #   make run KERNEL=K RUN='gupctl ...'   run a command in the VM on kernel K
 #                        (a name of vm/kernels.list), the module loaded;
@@ -91,7 +98,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
 	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell \
-	bench bench-compare
+	bench bench-compare check-stress check-debug
 
 all: module tools
 
@@ -138,6 +145,36 @@ check: deps
 	$(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(MATRIX_DOC_CHECK))
 	prove --exec cat $(CHECK_TAP) $(foreach k,$(filter-out tree,$(KERNELS)),$(BUILD)/vm-run/$(k).t) \
 		$(if $(filter-out $(KERNELS),$(ALL_KERNELS)),,$(BUILD)/host/matrix-doc.t)
+
+# The host's kernel boots this tree's module; the others build theirs as
+# make check does (vm/check-kernel.sh, one boot: GPT_BOOTS=stress).
+STRESS_SECONDS ?= 60
+check-stress: deps
+	$(MAKE) all
+	@rm -rf $(BUILD)/stress
+	$(if $(filter $(HOST_KERNEL),$(KERNELS)),$(MAKE) $(BUILD)/initramfs.cpio)
+	$(if $(filter $(HOST_KERNEL),$(KERNELS)),GPT_STRESS_SECONDS=$(STRESS_SECONDS) \
+		GPT_MODULE=$(CURDIR)/$(MODULE) vm/run.sh stress $(KVER) $(BUILD)/initramfs.cpio \
+		$(BUILD)/stress/$(HOST_KERNEL))
+	@for k in $(OTHER_KERNELS); do \
+		echo "  STRESS  $$k"; \
+		GPT_BOOTS=stress GPT_STRESS_SECONDS=$(STRESS_SECONDS) \
+			vm/check-kernel.sh $$k $(BUILD)/stress/$$k || exit 1; \
+	done
+	prove --exec cat $(foreach k,$(KERNELS),$(if $(filter $(HOST_KERNEL),$(k)),,$(BUILD)/stress/$(k)/build.t) \
+		$(BUILD)/stress/$(k)/stress.t $(BUILD)/stress/$(k)/stress-rig.t)
+
+# Not in make check: the kernel takes an hour to build, the suite under
+# KASAN and TCG several minutes.  Every lockdep or KASAN report fails it
+# (the rig's console check, and lockdep still on at the end).
+check-debug: deps
+	$(MAKE) tools
+	@rm -rf $(BUILD)/debug
+	tree=$$(scripts/build-debug-kernel.sh) && \
+		KERNEL_TREE=$$tree GPT_BOOTS="check stress" GPT_VM_APPEND=page_owner=on \
+		GPT_VM_TIMEOUT=3600 GPT_STRESS_SECONDS=$(STRESS_SECONDS) \
+		vm/check-kernel.sh tree $(BUILD)/debug/vm
+	prove --exec cat $(foreach t,build suite rig stress stress-rig,$(BUILD)/debug/vm/$(t).t)
 
 # make run KERNEL=6.12 RUN='gupctl pin --path pin --longterm --mem kind:memfd-hugetlb'
 # make shell KERNEL=7.2-rt            (vm/gup-vm: the host's kernel by default)

@@ -9,16 +9,27 @@
 # OUTDIR/build.t (config and module build), OUTDIR/suite.t and
 # OUTDIR/rig.t, then OUTDIR/experiments.t and experiments-rig.t from a
 # second boot in the experiments layout (as vm/run.sh writes them); a
-# step that fails says so, by name, in all of them.
+# step that fails says so, by name, in all of them.  GPT_BOOTS=stress
+# (make check-stress): one boot, the race stress: stress.t, stress-rig.t.
 set -u
 name=$1 out=$2
+boots=${GPT_BOOTS:-check experiments}
+# the TAP files each boot writes
+boot_files() {
+	for b in $boots; do
+		case $b in
+		check) echo suite rig ;;
+		*) echo "$b $b-rig" ;;
+		esac
+	done
+}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
 # @files: the TAP files to write (build.t keeps its points once written)
-files="build suite rig experiments experiments-rig"
+files="build $(boot_files)"
 fail() {
 	for t in $files; do
 		printf 'not ok 1 - %s: %s\n1..1\n' "$name" "$*" >"$out/$t.t"
@@ -83,11 +94,12 @@ vermagic=$(modinfo -F vermagic "$ko" | awk '{ print $1 }')
 	point $? "$name: vermagic $vermagic is $kver"
 	echo "1..$n"
 } >"$out/build.t"
-files="suite rig experiments experiments-rig"
+files=$(boot_files)
 [ -z "$missing" ] || fail "$kver lacks what the rig needs: $(echo "$missing" | cut -d' ' -f1 | tr '\n' ' ')(see $out/build.t)"
 
 GPT_MODROOT=$modroot "$here/build-initramfs.sh" "$kver" "$out/initramfs.cpio" "$ko" \
 	"$top/build/gupctl" "$top/build/gpt-tests" >"$out/initramfs.log" 2>&1 ||
 	fail "no initramfs for $kver (see $out/initramfs.log)"
-GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" check "$kver" "$out/initramfs.cpio" "$out"
-GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" experiments "$kver" "$out/initramfs.cpio" "$out"
+for b in $boots; do
+	GPT_VMLINUZ=$vmlinuz GPT_MODULE=$ko "$here/run.sh" "$b" "$kver" "$out/initramfs.cpio" "$out"
+done

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh check|experiments|demo KVER INITRAMFS OUTDIR
+# run.sh check|experiments|stress|demo KVER INITRAMFS OUTDIR
 # Boots Debian's kernel KVER (/boot/vmlinuz-KVER, or $GPT_VMLINUZ) under
 # qemu (TCG) with the initramfs, waits
 # for it under a hard timeout and turns what came out into TAP:
@@ -8,6 +8,8 @@
 #   OUTDIR/suite.t      the suite's own TAP            (check)
 #   OUTDIR/rig.t        the rig's verdict on the run, as TAP
 # experiments: experiments.t and experiments-rig.t, console-experiments.log
+# stress (make check-stress, $GPT_STRESS_SECONDS, default 60): stress.t,
+# stress-rig.t, console-stress.log
 # In check mode GPT_MODULE names the host file the initramfs carries (the
 # DKMS-installed /lib/modules/KVER/updates/dkms/gup_pin_test.ko, or a
 # build tree's module, which goes to extra/): the rig checks that the
@@ -22,6 +24,10 @@ if [ "$mode" = experiments ]; then
 	suite_t=$out/experiments.t rig_t=$out/experiments-rig.t
 	console=$out/console-experiments.log results=$out/results-experiments
 fi
+if [ "$mode" = stress ]; then
+	suite_t=$out/stress.t rig_t=$out/stress-rig.t
+	console=$out/console-stress.log results=$out/results-stress
+fi
 rm -f "$console" "$results.raw" "$results.log" "$suite_t" "$rig_t"
 
 # check: make check's memory; experiments and demo: a movable node more.
@@ -31,6 +37,9 @@ experiments|demo) layout experiments ;;
 *) layout suite ;;
 esac
 append="console=ttyS0 rdinit=/init $vm_append gpt_mode=$mode"
+[ "$mode" = stress ] && append="$append gpt_stress=${GPT_STRESS_SECONDS:-60}"
+# make check-debug: page_owner=on
+append="$append ${GPT_VM_APPEND:-}"
 
 start=$(date +%s)
 # shellcheck disable=SC2086
@@ -97,6 +106,11 @@ last=$(grep '^GPT-STAGE ' "$results.log" | tail -n 1 | cut -d' ' -f2)
 	rel=$(sed -n 's/^GPT-VMSTAT .*nr_foll_pin_released \([0-9]*\).*/\1/p' "$results.log")
 	point "$(ok_if test -n "$acq" -a "$acq" = "$rel")" \
 		"pins balanced after the suite: nr_foll_pin_acquired ${acq:-?} == nr_foll_pin_released ${rel:-?}"
+	# A lockdep kernel (make check-debug): lockdep must still be on at
+	# the end; its first report turns it off (debug_locks_off()).
+	locks=$(sed -n 's/^GPT-LOCKDEP .*debug_locks: *\([0-9]*\).*/\1/p' "$results.log")
+	[ -n "$locks" ] && point "$(ok_if test "$locks" = 1)" \
+		"lockdep still on after the run (debug_locks $locks)"
 	bad=$(grep -E 'WARNING:|BUG:|Oops|Kernel panic|general protection|leaked pin' "$console" | head -n 3)
 	point "$(ok_if test -z "$bad")" "no WARNING, BUG, Oops or panic in the console log"
 	[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'

@@ -18,12 +18,15 @@
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: gpt-tests [--experiments | --fuzz-only] [--fuzz-calls N] [--fuzz-seconds S]\n"
-		"                 [--fuzz-seed X] --fsdax DIR --ext4 DIR --tmpfs DIR\n"
+		"usage: gpt-tests [--experiments | --fuzz-only | --stress-only] [--fuzz-calls N]\n"
+		"                 [--fuzz-seconds S] [--fuzz-seed X] [--stress-seconds T]\n"
+		"                 --fsdax DIR --ext4 DIR --tmpfs DIR\n"
 		"  DIRs: ext4 mounted -o dax, ext4 without dax, tmpfs\n"
 		"  --experiments: the experiments, not the suite\n"
 		"  --fuzz-only: the fuzzer alone (the suite ends with it): N calls\n"
-		"    (200000) or S seconds (60), whichever first, from seed X (the clock)\n");
+		"    (200000) or S seconds (60), whichever first, from seed X (the clock)\n"
+		"  --stress-only: the race stress alone (the suite runs it before the\n"
+		"    fuzzer) for T seconds (10)\n");
 	exit(2);
 }
 
@@ -43,6 +46,7 @@ static void test_suite(struct suite *s)
 	test_sampling(s);
 	test_bench(s);
 	test_gupctl(s);
+	test_stress(s);
 	test_fuzz(s);
 }
 
@@ -57,10 +61,12 @@ int main(int argc, char **argv)
 		{ "fuzz-seconds", required_argument, NULL, 's' },
 		{ "fuzz-seed", required_argument, NULL, 'S' },
 		{ "fuzz-only", no_argument, NULL, 'f' },
+		{ "stress-only", no_argument, NULL, 'r' },
+		{ "stress-seconds", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct suite s = { 0 };
-	bool experiments = false, fuzz_only = false;
+	bool experiments = false, fuzz_only = false, stress_only = false;
 	struct tap_point t;
 	cpu_set_t cpus;
 	int c, err, damon, kdamonds;
@@ -75,6 +81,8 @@ int main(int argc, char **argv)
 		case 's': fuzz.seconds = strtoull(optarg, NULL, 0); break;
 		case 'S': fuzz.seed = strtoull(optarg, NULL, 0); break;
 		case 'f': fuzz_only = true; break;
+		case 'r': stress_only = true; break;
+		case 'T': stress.seconds = strtoull(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
@@ -124,6 +132,8 @@ int main(int argc, char **argv)
 
 	if (fuzz_only) {
 		test_fuzz(&s);
+	} else if (stress_only) {
+		test_stress(&s);
 	} else if (experiments) {
 		test_experiments(&s);
 		test_coherence(&s);

@@ -47,6 +47,12 @@ struct fuzz_args {
 };
 extern struct fuzz_args fuzz;
 void test_fuzz(struct suite *s);
+/* the race stress (stress.c): bounded in seconds */
+struct stress_args {
+	uint64_t seconds;
+};
+extern struct stress_args stress;
+void test_stress(struct suite *s);
 /* gpt-tests --experiments: the experiments VM's suite */
 void test_experiments(struct suite *s);
 void test_coherence(struct suite *s);
