@@ -593,7 +593,7 @@ void test_stress(struct suite *s)
 		}
 	}
 	fine = watch(th, PINNERS + MUTATORS, role);
-	if (!fine) {
+	if (!tap_check(&t, fine, "a thread made no progress for %d s", STUCK_S)) {
 		/* the stuck thread cannot be joined: the suite ends here */
 		tap_end(&t, "stress: a thread hung (see the watchdog above)");
 		fflush(stdout);
