@@ -442,11 +442,40 @@ static uint64_t task_size_max(void)
 	return (five ? 1ULL << 56 : 1ULL << 47) - ps;
 }
 
-static void past_task_size(struct suite *s, struct outcome *o)
+/*
+ * The last user page, mapped and written, and the one past TASK_SIZE_MAX:
+ * GUP-fast checks the whole range first and pins nothing; the slow path
+ * pins the page and finds no VMA past it.
+ */
+static void past_task_size(struct suite *s, struct outcome *o, uint32_t path)
 {
+	uint64_t last = task_size_max() - 4096;
 	struct gpt_pin_result res;
+	int64_t before;
+	char *p = mmap((void *)(uintptr_t)last, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
-	pin_row(s, o, task_size_max(), 1, GPT_PATH_PIN_FAST, GPT_FLAG_WRITE, &res);
+	if (p == MAP_FAILED || (uintptr_t)p != last) {
+		wrong(o, "mapping the last user page %#llx: %s",
+		      (unsigned long long)last, strerror(errno));
+		return;
+	}
+	*p = 1;
+	gpt_lru_drain_local();	/* the fault's LRU batch holds a reference */
+	refcounts_now(s->fd, p, 1, &before);
+	pin_row(s, o, last, 2, path, GPT_FLAG_WRITE, &res);
+	refs_back(s, o, p, 1, &before);
+	munmap(p, 4096);
+}
+
+static void past_task_size_fast(struct suite *s, struct outcome *o)
+{
+	past_task_size(s, o, GPT_PATH_PIN_FAST);
+}
+
+static void past_task_size_slow(struct suite *s, struct outcome *o)
+{
+	past_task_size(s, o, GPT_PATH_PIN);
 }
 
 static void kernel_address(struct suite *s, struct outcome *o)
@@ -854,8 +883,10 @@ LOWERED(lowered_unpin, L_UNPIN)
 
 /*
  * errno: the ioctl's; gup: GUP's errno in the result.  Where GUP decides,
- * the function that does is named: internal_get_user_pages_fast() checks
- * the range against TASK_SIZE_MAX and access_ok(); __get_user_pages()
+ * the function that does is named: GUP-fast checks the whole range before
+ * it pins (internal_get_user_pages_fast()'s access_ok() to 6.1,
+ * gup_fast_fallback()'s end > TASK_SIZE_MAX from 6.12), which leaves the
+ * module nothing to attribute the EFAULT to (the first page is mapped); __get_user_pages()
  * finds no VMA (find_extend_vma() in 5.10, vma_lookup() in Debian's 6.1,
  * gup_vma_lookup() from 6.5) or check_vma_flags() refuses the VMA; a call that pinned some pages
  * returns their count, and the next call from the hole gets the errno.
@@ -876,7 +907,8 @@ static const struct {
 	{ "QUERY of handle 0", query_no_handle, ENOENT, 0, GPT_REASON_NO_HANDLE, NO_PIN },
 	{ "QUERY into an unmapped records buffer", query_bad_records, EFAULT, 0, NO_REASON, NO_PIN },
 	{ "READ of 0 bytes", read_len_zero, EINVAL, 0, GPT_REASON_BAD_ARGUMENT, NO_PIN },
-	{ "pin-fast of the page at TASK_SIZE_MAX", past_task_size, 0, EFAULT, GPT_REASON_NO_VMA, 0 },
+	{ "pin-fast of the last user page and the one at TASK_SIZE_MAX", past_task_size_fast, 0, EFAULT, GPT_REASON_UNATTRIBUTED, 0 },
+	{ "pin of the last user page and the one at TASK_SIZE_MAX", past_task_size_slow, 0, EFAULT, GPT_REASON_NO_VMA, 1 },
 	{ "pin of a kernel address", kernel_address, 0, EFAULT, GPT_REASON_NO_VMA, 0 },
 	{ "pin-fast of 4 pages, the third unmapped", partly_unmapped_fast, 0, EFAULT, GPT_REASON_NO_VMA, 2 },
 	{ "pin of 4 pages, the third unmapped", partly_unmapped_slow, 0, EFAULT, GPT_REASON_NO_VMA, 2 },
