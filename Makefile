@@ -33,6 +33,9 @@
 #                        boot of the reference kernel (REFERENCE_BUILDER,
 #                        default ../shared/tools/build-reference-kernel):
 #                        both figures and their ratio, bench-results/compare.*
+#   make install         gupctl, gupctl(1) and the suite under PREFIX
+#                        (/usr/local), DESTDIR for staging; make uninstall
+#                        removes them (the module: make dkms-install)
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
 #   make dkms-install    as root: DKMS add/build/install (KVER=... or every
 #                        installed kernel with headers)
@@ -98,7 +101,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
 	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell \
-	bench bench-compare check-stress check-debug
+	bench bench-compare check-stress check-debug install uninstall
 
 all: module tools
 
@@ -114,9 +117,10 @@ tools: $(TOOLS)
 
 # gupctl --json is built with json-c (libjson-c-dev), linked in statically.
 GUPCTL_SRCS := $(wildcard userspace-tests/gupctl/*.c)
-$(BUILD)/gupctl: $(GUPCTL_SRCS) $(wildcard userspace-tests/gupctl/*.h) $(LIB_SRCS) $(LIB_HDRS)
+$(BUILD)/gupctl: $(GUPCTL_SRCS) $(wildcard userspace-tests/gupctl/*.h) $(LIB_SRCS) $(LIB_HDRS) VERSION
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -Iuserspace-tests/gupctl -o $@ $(GUPCTL_SRCS) $(LIB_SRCS) \
+	$(CC) $(USER_CFLAGS) -Iuserspace-tests/gupctl -DGPT_TOOL_VERSION=\"$(VERSION)\" \
+		-o $@ $(GUPCTL_SRCS) $(LIB_SRCS) \
 		$(USER_LDFLAGS) -ljson-c
 
 $(BUILD)/gpt-tests: $(TEST_SRCS) $(wildcard userspace-tests/tests/*.h) $(LIB_SRCS) $(LIB_HDRS)
@@ -220,6 +224,22 @@ MATRIX_DOC_CHECK = scripts/matrix-doc.py $(MATRIX_RUNS) >$(BUILD)/matrix.md; \
 
 matrix-doc:
 	scripts/matrix-doc.py $(MATRIX_RUNS) >docs/matrix.md
+
+# gupctl(1): printed by gupctl itself, from the text its --help uses.
+$(BUILD)/gupctl.1: $(BUILD)/gupctl
+	$(BUILD)/gupctl --man >$@
+
+PREFIX ?= /usr/local
+INSTALLED := $(PREFIX)/bin/gupctl $(PREFIX)/share/man/man1/gupctl.1 \
+	$(PREFIX)/libexec/$(PACKAGE)/gpt-tests
+install: tools $(BUILD)/gupctl.1
+	install -D -m 0755 $(BUILD)/gupctl $(DESTDIR)$(PREFIX)/bin/gupctl
+	install -D -m 0644 $(BUILD)/gupctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/gupctl.1
+	install -D -m 0755 $(BUILD)/gpt-tests $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE)/gpt-tests
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE)
 
 demo: deps
 	$(MAKE) $(BUILD)/initramfs.cpio

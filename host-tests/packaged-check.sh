@@ -98,6 +98,15 @@ rm -f "$host"/*.log
 	point "$(ok_if test $? -eq 0)" "apt-get install $(for d in $debs; do printf '%s ' "${d##*/}"; done)(log: $host/apt-install.log)"
 	point "$(ok_if installed $name-dkms)" "package $name-dkms installed"
 	point "$(ok_if installed $name-tools)" "package $name-tools installed: $(ls /usr/bin/gupctl /usr/libexec/$name/gpt-tests 2>&1 | tr '\n' ' ')"
+	# man gupctl from the package: gupctl(1), what gupctl --man printed
+	page=$(man -w gupctl 2>/dev/null)
+	th=$(zcat /usr/share/man/man1/gupctl.1.gz 2>/dev/null | head -n 1)
+	ver=$(/usr/bin/gupctl --version 2>&1 | head -n 1)
+	point "$(ok_if test "$page" = /usr/share/man/man1/gupctl.1.gz)" \
+		"man gupctl finds the package's page: ${page:-none}"
+	point "$(ok_if test "$th" = ".TH GUPCTL 1 \"\" \"gup-pin-test $version\" \"User Commands\"")" \
+		"gupctl(1) is gupctl $version's: ${th:-none}"
+	point "$(ok_if test "$ver" = "gupctl $version, uapi 3")" "gupctl --version from the package: $ver"
 	point "$(ok_if dkms_installed)" "the package's DKMS build: $(dkms status -m $name -v "$version" -k "$kver" 2>&1 | head -n 1)"
 	point "$(ok_if ko_is_ours)" "$ko from the package's DKMS build: version $version, vermagic $kver"
 	if installed $name-dkms; then

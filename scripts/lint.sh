@@ -65,15 +65,15 @@ verdict "checkpatch.pl --strict --no-tree ($(echo $kfiles | wc -w) files)" \
 #    this code's style, not a defect.
 cppcheck --std=c11 --enable=warning,style,performance,portability \
 	--suppress=variableScope --inline-suppr --error-exitcode=1 --quiet \
-	-D_GNU_SOURCE -Iinclude -Iuserspace-tests/lib -Iuserspace-tests/gupctl userspace-tests \
-	>"$out/cppcheck.log" 2>&1
+	-D_GNU_SOURCE -DGPT_TOOL_VERSION='"lint"' -Iinclude -Iuserspace-tests/lib \
+	-Iuserspace-tests/gupctl userspace-tests >"$out/cppcheck.log" 2>&1
 verdict "cppcheck (warning, style, performance, portability)" "$out/cppcheck.log" $?
 
 # 4. gcc's static analyzer, with the build's own warnings.
 rc=0
 : >"$out/analyzer.log"
 for f in $ufiles; do
-	$CC -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -fanalyzer \
+	$CC -std=c11 -D_GNU_SOURCE -DGPT_TOOL_VERSION='"lint"' -O2 -Wall -Wextra -Werror -fanalyzer \
 		-Iinclude -Iuserspace-tests/lib -Iuserspace-tests/gupctl -c -o /dev/null "$f" \
 		>>"$out/analyzer.log" 2>&1 || rc=1
 done

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "bench.h"
 #include "gupctl.h"
+#include "help.h"
 #include "json.h"
 
 #define SAMPLES		5
@@ -635,26 +636,11 @@ static int write_out(const struct bench_args *a, const struct figure *fig, unsig
 
 static int parse(int argc, char **argv, struct bench_args *a)
 {
-	static const struct option opts[] = {
-		{ "path", required_argument, NULL, 'p' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "per-call", required_argument, NULL, 'n' },
-		{ "size", required_argument, NULL, 's' },
-		{ "read", no_argument, NULL, 'r' },
-		{ "spread", required_argument, NULL, 't' },
-		{ "budget", required_argument, NULL, 'b' },
-		{ "fsdax", required_argument, NULL, 'd' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "repeats", required_argument, NULL, 'R' },
-		{ "offset", required_argument, NULL, 'O' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "profile", optional_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[33];
 	uint64_t v;
 	int c;
 
+	help_getopt("bench", opts);
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

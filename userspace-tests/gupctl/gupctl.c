@@ -21,6 +21,7 @@
 #include "experiment.h"
 #include "gpt.h"
 #include "gupctl.h"
+#include "help.h"
 #include "json.h"
 
 #define MAX_HOLDS	64
@@ -39,57 +40,6 @@ static struct {
 	uint64_t handle;
 	struct gpt_mem mem;
 } holds[MAX_HOLDS];
-
-static void usage(FILE *to)
-{
-	fputs("usage: gupctl [--json] COMMAND ...\n"
-	      "  info                    paths and flags this module supports here\n"
-	      "  pin --path NAME [--write] [--longterm] [--force] [--nofault]\n"
-	      "      [--nowait] [--anon] [--mem anon|file:PATH|kind:KIND]\n"
-	      "      [--pages N] [--per-call N] [--private] [--create]\n"
-	      "      [--prefault write|read|none] [--pid PID --addr ADDR]\n"
-	      "      [--hold [--dirty] [--wait]]\n"
-	      "                          pin, report, release (--hold: query the\n"
-	      "                          held pages first; --wait: until Enter)\n"
-	      "                          file:PATH is an existing regular file, never\n"
-	      "                          grown, read to fault it in (--prefault write\n"
-	      "                          writes it), or /dev/daxN.M; --create: a new one\n"
-	      "  query HANDLE            per-page records of a held pin (session)\n"
-	      "  unpin HANDLE [--dirty]  release a held pin (session)\n"
-	      "  matrix [--fsdax DIR] [--ext4 DIR] [--tmpfs DIR] [--pages N]\n"
-	      "      [--kind KIND] [--path NAME] [--read|--write]\n"
-	      "      [--short-term|--longterm]\n"
-	      "                          every kind of memory x every path (or those)\n"
-	      "  watch [--older-than MS] [--every MS [--count N]]\n"
-	      "                          every page of every hold of every open file\n"
-	      "                          pinned for at least MS: owner, path, pfn,\n"
-	      "                          zone, kind, age (--count 0: until killed)\n"
-	      "  experiment list|all|NAME... [--fsdax DIR]\n"
-	      "                          what the kernel does to pinned pages: each\n"
-	      "                          experiment with a short-term pin released at\n"
-	      "                          once, one held, and a long-term pin\n"
-	      "  experiment coherence [--event E] [--mem M] [--pin P]\n"
-	      "                          after each event, do the device (through\n"
-	      "                          the pin) and the process see each other's\n"
-	      "                          writes?  Every event x memory x pin, or those\n"
-	      "  bench [--path P]... [--mem anon|thp|hugetlb|fsdax]... [--per-call N]...\n"
-	      "      [--size MIB]... [--threads N] [--read] [--spread PCT] [--budget S]\n"
-	      "      [--repeats R] [--offset PAGES] [--profile[=DEPTH]] [--fsdax DIR]\n"
-	      "      [--csv FILE] [--out DIR]\n"
-	      "                          mm/gup_test.c's benchmarks: ns per page to pin\n"
-	      "                          and release 128 MiB written first, median and\n"
-	      "                          spread; P: gup-fast pin-fast pin-longterm gup pin\n"
-	      "                          pin-fast-longterm; --profile: the time by kernel\n"
-	      "                          function\n"
-	      "  session                 read these commands from standard input\n"
-	      "                          (exit status: the highest of theirs)\n"
-	      "NAME: a path's short name or kernel function (gupctl info);\n"
-	      "KIND: a matrix memory kind (anon, anon-thp, memfd, fsdax-shared...)\n"
-	      "exit status: 0 every page pinned as asked (or the command done),\n"
-	      "1 GUP refused or pinned short, 2 usage error, 3 the module refused\n"
-	      "the request, 4 setup failed (no device, no such file)\n",
-	      to);
-}
 
 /* A usage error: what is wrong, on stderr, and EXIT_USAGE. */
 int bad(const char *fmt, ...)
@@ -162,6 +112,37 @@ static void refused_list(const struct gpt_path_info *p, char *buf, size_t len,
 					 used ? ", " : "", gpt_flag_name(bit),
 					 gpt_reason_name(reason));
 	}
+}
+
+/*
+ * This gupctl's version and uapi, and the loaded module's: a tool and a
+ * module of different uapis may not understand each other (a warning on
+ * stderr; the status stays 0: asking is not failing).
+ */
+static int cmd_version(void)
+{
+	int fd = gpt_open(), err;
+	struct gpt_modinfo mi;
+
+	printf("gupctl %s, uapi %d\n", GPT_TOOL_VERSION, GPT_UAPI_VERSION);
+	if (fd < 0) {
+		printf("module   not loaded (%s: %s)\n", GPT_DEVICE, strerror(-fd));
+		return EXIT_ALL;
+	}
+	err = gpt_get_info(fd, &mi);
+	close(fd);
+	if (err) {
+		printf("module   %s: INFO: %s\n", GPT_DEVICE, strerror(-err));
+		return EXIT_ALL;
+	}
+	printf("module   gup_pin_test %s, uapi %u, on %s\n", mi.h.module_version,
+	       mi.h.uapi_version, mi.h.release);
+	if (mi.h.uapi_version != GPT_UAPI_VERSION || strcmp(mi.h.module_version, GPT_TOOL_VERSION))
+		fprintf(stderr, "gupctl: warning: the loaded module is gup_pin_test %s (uapi %u), "
+			"this gupctl is %s (uapi %d): install the same version of both\n",
+			mi.h.module_version, mi.h.uapi_version, GPT_TOOL_VERSION, GPT_UAPI_VERSION);
+	gpt_modinfo_free(&mi);
+	return EXIT_ALL;
 }
 
 static int cmd_info(void)
@@ -621,27 +602,7 @@ static int map_mem(const struct pin_args *a, uint64_t pages, struct gpt_mem *mem
 
 static int cmd_pin(int argc, char **argv, bool session)
 {
-	static const struct option opts[] = {
-		{ "path", required_argument, NULL, 'p' },
-		{ "write", no_argument, NULL, 'w' },
-		{ "longterm", no_argument, NULL, 'l' },
-		{ "force", no_argument, NULL, 'F' },
-		{ "nofault", no_argument, NULL, 'N' },
-		{ "nowait", no_argument, NULL, 'W' },
-		{ "anon", no_argument, NULL, 'A' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "pages", required_argument, NULL, 'n' },
-		{ "per-call", required_argument, NULL, 'c' },
-		{ "private", no_argument, NULL, 'P' },
-		{ "create", no_argument, NULL, 'C' },
-		{ "prefault", required_argument, NULL, 'f' },
-		{ "pid", required_argument, NULL, 'i' },
-		{ "addr", required_argument, NULL, 'a' },
-		{ "hold", no_argument, NULL, 'h' },
-		{ "dirty", no_argument, NULL, 'd' },
-		{ "wait", no_argument, NULL, 'x' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[33];
 	struct pin_args a = { .mem = "anon" };
 	const struct gpt_path_info *p;
 	struct gpt_pin req = { .nr_pages = 1 };
@@ -652,6 +613,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 	int c, ret, status;
 	uint64_t v;
 
+	help_getopt("pin", opts);
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -819,19 +781,7 @@ static jobj *cell_json(const struct gpt_cell_result *r, int kind, const char *pa
 
 static int cmd_matrix(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fsdax", required_argument, NULL, 'd' },
-		{ "ext4", required_argument, NULL, 'e' },
-		{ "tmpfs", required_argument, NULL, 't' },
-		{ "pages", required_argument, NULL, 'n' },
-		{ "kind", required_argument, NULL, 'k' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "read", no_argument, NULL, 'r' },
-		{ "write", no_argument, NULL, 'w' },
-		{ "short-term", no_argument, NULL, 's' },
-		{ "longterm", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[33];
 	struct gpt_dirs dirs = default_dirs;
 	const char *path_name = NULL;
 	const struct gpt_path_info *only_path = NULL;
@@ -840,6 +790,7 @@ static int cmd_matrix(int argc, char **argv)
 	int c, only_kind = -1;
 	uint64_t pages = 16;
 
+	help_getopt("matrix", opts);
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -995,16 +946,12 @@ static int watch_once(uint64_t older_ms)
 /* gupctl watch [--older-than MS] [--every MS [--count N]] */
 static int cmd_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "older-than", required_argument, NULL, 'o' },
-		{ "every", required_argument, NULL, 'e' },
-		{ "count", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[33];
 	uint64_t older = 0, every = 0, count = 1, v;
 	bool count_set = false;
 	int c, status = 0;
 
+	help_getopt("watch", opts);
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'o' && parse_num("--older-than", optarg, 0, UINT64_MAX / 1000000, &v))
@@ -1065,13 +1012,7 @@ static const char coherence_what[] =
 
 static int cmd_experiment(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "fsdax", required_argument, NULL, 'd' },
-		{ "event", required_argument, NULL, 'e' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "pin", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct option opts[33];
 	static const char *const heads[GPT_EXP_MODES] = {
 		"short-term, released", "short-term, held", "long-term, held",
 	};
@@ -1082,6 +1023,7 @@ static int cmd_experiment(int argc, char **argv)
 	bool coherence;
 	int c, v;
 
+	help_getopt("experiment", opts);
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -1255,10 +1197,25 @@ static int run(int argc, char **argv, bool session)
 	if (!strcmp(argv[0], "query") || !strcmp(argv[0], "unpin"))
 		return bad("%s needs HANDLE, the number pin --hold gave%s", argv[0],
 			   argv[0][0] == 'u' ? ", and maybe --dirty" : "");
-	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") || !strcmp(argv[0], "help")) {
-		usage(stdout);
+	if (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h") ||
+	    (!strcmp(argv[0], "help") && argc == 1)) {
+		help_usage(stdout);
 		return EXIT_ALL;
 	}
+	if (!strcmp(argv[0], "help") && argc == 2) {
+		const struct help_cmd *c = help_find(argv[1]);
+
+		if (!c)
+			return bad("no command \"%s\" to help with", argv[1]);
+		help_command(stdout, c);
+		return EXIT_ALL;
+	}
+	if (!strcmp(argv[0], "--man") && argc == 1) {
+		help_man(stdout, GPT_TOOL_VERSION);
+		return EXIT_ALL;
+	}
+	if (!strcmp(argv[0], "--version") && argc == 1)
+		return cmd_version();
 	return bad("no command \"%s\"%s", argv[0],
 		   argc > 1 ? " with these arguments" : "");
 }
@@ -1272,7 +1229,7 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (i >= argc) {
-		usage(stderr);
+		help_usage(stderr);
 		return EXIT_USAGE;
 	}
 	return run(argc - i, argv + i, false);

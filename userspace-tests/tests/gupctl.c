@@ -33,6 +33,11 @@ static const struct gupctl_case cases[] = {
 	{ "--help", 0, "exit status: 0", NULL, false, "--help on stdout", NULL },
 	{ "", 2, NULL, "usage: gupctl", false, "no command", NULL },
 	{ "bogus", 2, NULL, "no command \"bogus\"", false, "no such command", NULL },
+	/* the help, the manual page: one text (help.c), every option in it */
+	{ "help bench", 0, "[--profile[=DEPTH]]", NULL, false, "a command's options", NULL },
+	{ "help nosuch", 2, NULL, "no command \"nosuch\" to help with", false,
+	  "help with no such command", NULL },
+	{ "--man", 0, ".TH GUPCTL 1", NULL, false, "gupctl(1) in roff", NULL },
 	/* 0, 1, 3: what the kernel and the module answered */
 	{ "pin --path pin --mem anon --pages 4", 0, "pinned 4 of 4", NULL, false,
 	  "every page pinned", NULL },
@@ -279,6 +284,17 @@ void test_gupctl(struct suite *s)
 		}
 	}
 	tap_end(&t, "gupctl session of statuses 0, 3, 1: exit 3, the highest");
+
+	/* --version: this build's, and the loaded module's, the same */
+	tap_begin(&t);
+	snprintf(want, sizeof(want), "gupctl %s, uapi %d\nmodule   gup_pin_test %s, uapi %u, on ",
+		 s->info.h.module_version, GPT_UAPI_VERSION, s->info.h.module_version,
+		 s->info.h.uapi_version);
+	tap_check_eq(&t, "exit status", 0, run_gupctl("--version", out, sizeof(out), err, sizeof(err)));
+	tap_check(&t, strstr(out, want) != NULL, "stdout \"%s\", expected \"%s...\"", out, want);
+	tap_check(&t, !err[0], "a warning: %s", err);
+	tap_end(&t, "gupctl --version: its version and uapi are the loaded module's (%s, %u), no warning",
+		s->info.h.module_version, s->info.h.uapi_version);
 }
 
 /* --mem file:/dev/daxN.M is device-DAX memory (the experiments VM has one). */
