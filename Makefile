@@ -33,7 +33,7 @@
 #                        boot of the reference kernel (REFERENCE_BUILDER,
 #                        default ../shared/tools/build-reference-kernel):
 #                        both figures and their ratio, bench-results/compare.*
-#   make install         gupctl, gupctl(1) and the suite under PREFIX
+#   make install         gupctl, gupctl(1), its bash completion and the suite under PREFIX
 #                        (/usr/local), DESTDIR for staging; make uninstall
 #                        removes them (the module: make dkms-install)
 #   make probe-test      run the feature probes against KDIR, compare (TAP)
@@ -92,7 +92,7 @@ KERNELS ?= $(ALL_KERNELS)
 OTHER_KERNELS := $(filter-out $(HOST_KERNEL),$(KERNELS))
 # The TAP streams "make check" hands to prove, in the order they run.
 CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
-	$(BUILD)/host/packaging.t $(BUILD)/vm/suite.t $(BUILD)/vm/rig.t \
+	$(BUILD)/host/packaging.t $(BUILD)/host/completion.t $(BUILD)/vm/suite.t $(BUILD)/vm/rig.t \
 	$(BUILD)/vm/experiments.t $(BUILD)/vm/experiments-rig.t \
 	$(BUILD)/host/purge.t) \
 	$(foreach k,$(OTHER_KERNELS),$(BUILD)/kernels/$(k)/vm/build.t \
@@ -115,17 +115,21 @@ $(MODULE): $(MODULE_SRCS)
 
 tools: $(TOOLS)
 
-# gupctl --json is built with json-c (libjson-c-dev), linked in statically.
+# gupctl --json is built with json-c (libjson-c-dev), linked in statically
+# for the test VM's initramfs; the package links both tools the way Debian
+# links programs (debian/rules: USER_LDFLAGS= and dpkg-buildflags' CFLAGS,
+# CPPFLAGS, LDFLAGS, which a plain make leaves empty).
 GUPCTL_SRCS := $(wildcard userspace-tests/gupctl/*.c)
 $(BUILD)/gupctl: $(GUPCTL_SRCS) $(wildcard userspace-tests/gupctl/*.h) $(LIB_SRCS) $(LIB_HDRS) VERSION
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -Iuserspace-tests/gupctl -DGPT_TOOL_VERSION=\"$(VERSION)\" \
-		-o $@ $(GUPCTL_SRCS) $(LIB_SRCS) \
-		$(USER_LDFLAGS) -ljson-c
+	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -Iuserspace-tests/gupctl \
+		-DGPT_TOOL_VERSION=\"$(VERSION)\" -o $@ $(GUPCTL_SRCS) $(LIB_SRCS) \
+		$(LDFLAGS) $(USER_LDFLAGS) -ljson-c
 
 $(BUILD)/gpt-tests: $(TEST_SRCS) $(wildcard userspace-tests/tests/*.h) $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(BUILD)
-	$(CC) $(USER_CFLAGS) -o $@ $(TEST_SRCS) $(LIB_SRCS) $(USER_LDFLAGS)
+	$(CC) $(CPPFLAGS) $(USER_CFLAGS) $(CFLAGS) -o $@ $(TEST_SRCS) $(LIB_SRCS) \
+		$(LDFLAGS) $(USER_LDFLAGS)
 
 # "make check" boots the module that DKMS built from the .deb; the demo
 # boots this build tree's module.
@@ -231,10 +235,13 @@ $(BUILD)/gupctl.1: $(BUILD)/gupctl
 
 PREFIX ?= /usr/local
 INSTALLED := $(PREFIX)/bin/gupctl $(PREFIX)/share/man/man1/gupctl.1 \
+	$(PREFIX)/share/bash-completion/completions/gupctl \
 	$(PREFIX)/libexec/$(PACKAGE)/gpt-tests
 install: tools $(BUILD)/gupctl.1
 	install -D -m 0755 $(BUILD)/gupctl $(DESTDIR)$(PREFIX)/bin/gupctl
 	install -D -m 0644 $(BUILD)/gupctl.1 $(DESTDIR)$(PREFIX)/share/man/man1/gupctl.1
+	install -D -m 0644 userspace-tests/gupctl/gupctl.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/gupctl
 	install -D -m 0755 $(BUILD)/gpt-tests $(DESTDIR)$(PREFIX)/libexec/$(PACKAGE)/gpt-tests
 
 uninstall:

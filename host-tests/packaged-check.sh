@@ -11,7 +11,8 @@
 #   4. apt-get purge, which must leave nothing behind
 #      and the package's gupctl and test suite; then again in the
 #      experiments layout, for the experiments
-# TAP: BUILD/host/packaging.t (1, 2), BUILD/vm/{suite,rig,experiments,
+# TAP: BUILD/host/packaging.t (1, 2), BUILD/host/completion.t (the
+# installed bash completion), BUILD/vm/{suite,rig,experiments,
 # experiments-rig}.t (3),
 # BUILD/host/purge.t (4).  Logs: BUILD/host/*.log.
 set -u
@@ -93,7 +94,15 @@ rm -f "$host"/*.log
 	point "$(ok_if test $rc -eq 0 -a -z "$left")" \
 		"make dkms-uninstall leaves nothing behind${left:+ (left: $left)}"
 
-	# 2. The .deb files, installed with apt.
+	# 2. The .deb files: lintian (bookworm's) has nothing to say, not even
+	# at --info --pedantic; then installed with apt.
+	rm -f "$host/lintian.log"
+	lintian --allow-root --info --pedantic $debs >"$host/lintian.log" 2>&1
+	rc=$?
+	point "$(ok_if test $rc -eq 0 -a ! -s "$host/lintian.log")" \
+		"lintian --info --pedantic: nothing on either package ($(wc -l <"$host/lintian.log") lines, $host/lintian.log)"
+	sed 's/^/# /' "$host/lintian.log" | head -n 20
+
 	run apt-install.log apt-get install -y --no-install-recommends $debs
 	point "$(ok_if test $? -eq 0)" "apt-get install $(for d in $debs; do printf '%s ' "${d##*/}"; done)(log: $host/apt-install.log)"
 	point "$(ok_if installed $name-dkms)" "package $name-dkms installed"
@@ -107,6 +116,9 @@ rm -f "$host"/*.log
 	point "$(ok_if test "$th" = ".TH GUPCTL 1 \"\" \"gup-pin-test $version\" \"User Commands\"")" \
 		"gupctl(1) is gupctl $version's: ${th:-none}"
 	point "$(ok_if test "$ver" = "gupctl $version, uapi 3")" "gupctl --version from the package: $ver"
+	# its bash completion, as installed (and make's KERNELS= in the tree)
+	PATH=/usr/bin:$PATH host-tests/completion.sh /usr/share/bash-completion/completions/gupctl \
+		scripts/make-completion.bash >"$host/completion.t" 2>&1
 	point "$(ok_if dkms_installed)" "the package's DKMS build: $(dkms status -m $name -v "$version" -k "$kver" 2>&1 | head -n 1)"
 	point "$(ok_if ko_is_ours)" "$ko from the package's DKMS build: version $version, vermagic $kver"
 	if installed $name-dkms; then

@@ -19,12 +19,16 @@ make -s -C "$top" dkms-tree DKMS_TREE="$stage" >/dev/null
 cp "$top/dkms.conf" "$stage/dkms.conf"
 cp -r "$top/userspace-tests" "$top/debian" "$stage/"
 date=$(git -C "$top" log -1 --format=%aD 2>/dev/null || date -R)
+# The maintainer: DEB_MAINTAINER, or whoever made the last commit.
+maintainer=${DEB_MAINTAINER:-$(git -C "$top" log -1 --format='%an <%ae>' 2>/dev/null)}
+[ -n "$maintainer" ] || { echo "mkdeb.sh: set DEB_MAINTAINER=\"Name <address>\"" >&2; exit 1; }
+sed -i "s|#MAINTAINER#|$maintainer|" "$stage/debian/control"
 cat >"$stage/debian/changelog" <<END
 gup-pin-test ($version) unstable; urgency=medium
 
   * Built from the gup-pin-test source tree by "make deb".
 
- -- gup-pin-test developers <gup-pin-test@localhost>  $date
+ -- $maintainer  $date
 END
 
 echo "  DEB     gup-pin-test $version (log: $out/build.log)"

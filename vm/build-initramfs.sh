@@ -77,6 +77,11 @@ depmod -b "$root" "$kver"
 for bin in "$@"; do
 	rm -f "$root/bin/$(basename "$bin")"
 	cp "$bin" "$root/bin/"
+	# the package's tools are dynamic: their libraries and loader too
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
 done
 cp "$here/guest-init" "$root/init"
 cp "$here/demo.sh" "$root/demo.sh"

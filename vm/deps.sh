@@ -11,12 +11,13 @@
 #   docs/matrix.md: python3 (scripts/matrix-doc.py)
 #   gupctl --json: libjson-c-dev; its schema test: python3-jsonschema
 #   make bench's plots: gnuplot-nox
-#   the package's gupctl(1): man-db (man -w)
+#   the package's gupctl(1): man-db (man -w); the packages: lintian; its
+#   completion: bash-completion
 set -eu
 pkgs="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 e2fsprogs cpio kmod perl gcc make libc6-dev dkms dh-dkms debhelper dpkg-dev
 openssl sparse cppcheck linux-source-6.1 xz-utils debootstrap python3
-libjson-c-dev python3-jsonschema gnuplot-nox man-db"
+libjson-c-dev python3-jsonschema gnuplot-nox man-db lintian bash-completion"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -730,6 +730,12 @@ static int parse(int argc, char **argv, struct bench_args *a)
 	return EXIT_ALL;
 }
 
+void bench_names(FILE *to, bool paths)
+{
+	for (size_t i = 0; i < (paths ? NR_PATHS : BM_END); i++)
+		fprintf(to, "%s\n", paths ? bench_paths[i].name : mem_names[i]);
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	static const uint32_t default_per_call[] = { 1, 8, 64, 512, 0 };

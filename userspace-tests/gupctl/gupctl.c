@@ -145,6 +145,57 @@ static int cmd_version(void)
 	return EXIT_ALL;
 }
 
+/*
+ * Words for the bash completion (gupctl.bash), one a line: commands,
+ * options COMMAND, paths (the loaded module's; none without it), kinds,
+ * bench-paths, bench-mems, experiments, events, coh-mems, pins.
+ */
+static int cmd_complete(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	struct gpt_modinfo mi;
+	int fd;
+
+	if (!strcmp(what, "commands") && argc == 2) {
+		help_names(stdout, NULL);
+	} else if (!strcmp(what, "options") && argc == 3) {
+		help_names(stdout, argv[2]);
+	} else if (!strcmp(what, "paths") && argc == 2) {
+		fd = gpt_open();
+		if (fd >= 0 && !gpt_get_info(fd, &mi)) {
+			for (uint32_t i = 0; i < mi.h.nr_paths; i++)
+				printf("%s\n%s\n", mi.paths[i].name, mi.paths[i].function);
+			gpt_modinfo_free(&mi);
+		}
+		if (fd >= 0)
+			close(fd);
+	} else if (!strcmp(what, "kinds") && argc == 2) {
+		for (int k = 0; k < GPT_MEM_END; k++)
+			printf("%s\n", gpt_kind_name((enum gpt_mem_kind)k));
+	} else if (!strcmp(what, "bench-paths") && argc == 2) {
+		bench_names(stdout, true);
+	} else if (!strcmp(what, "bench-mems") && argc == 2) {
+		bench_names(stdout, false);
+	} else if (!strcmp(what, "experiments") && argc == 2) {
+		printf("list\nall\ncoherence\n");
+		for (unsigned int i = 0; i < gpt_nr_experiments; i++)
+			printf("%s\n", gpt_experiments[i].name);
+	} else if (!strcmp(what, "events") && argc == 2) {
+		for (int e = 0; e < GPT_COH_EVENTS; e++)
+			printf("%s\n", gpt_coh_event_name((enum gpt_coh_event)e));
+	} else if (!strcmp(what, "coh-mems") && argc == 2) {
+		for (int m = 0; m < GPT_COH_MEMS; m++)
+			printf("%s\n", gpt_coh_mem_name((enum gpt_coh_mem)m));
+	} else if (!strcmp(what, "pins") && argc == 2) {
+		for (unsigned int p = 0; p < GPT_COH_PINS; p++)
+			printf("%s\n", gpt_coh_pin_name(p));
+	} else {
+		return bad("--complete: commands, options COMMAND, paths, kinds, bench-paths, "
+			   "bench-mems, experiments, events, coh-mems or pins");
+	}
+	return EXIT_ALL;
+}
+
 static int cmd_info(void)
 {
 	char flags[128], refused[256];
@@ -1216,6 +1267,8 @@ static int run(int argc, char **argv, bool session)
 	}
 	if (!strcmp(argv[0], "--version") && argc == 1)
 		return cmd_version();
+	if (!strcmp(argv[0], "--complete"))
+		return cmd_complete(argc, argv);
 	return bad("no command \"%s\"%s", argv[0],
 		   argc > 1 ? " with these arguments" : "");
 }

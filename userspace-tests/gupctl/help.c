@@ -265,6 +265,19 @@ static void synopsis(FILE *to, const char *before, const struct help_cmd *c,
 	wrap(to, line, indent, indent + 4, 79);
 }
 
+void help_names(FILE *to, const char *cmd)
+{
+	const struct help_cmd *c = cmd ? help_find(cmd) : NULL;
+
+	if (!cmd) {
+		for (c = cmds; c->name; c++)
+			fprintf(to, "%s\n", c->name);
+		return;
+	}
+	for (const struct help_opt *o = c ? c->opts : no_opts; o->name; o++)
+		fprintf(to, "--%s\n", o->name);
+}
+
 void help_usage(FILE *to)
 {
 	fputs(usage_head, to);

@@ -34,6 +34,8 @@ struct help_cmd {
 void help_getopt(const char *name, struct option *out);
 const struct help_cmd *help_find(const char *name);
 void help_usage(FILE *to);
+/* For completion: the commands (@cmd NULL), or @cmd's options, one a line. */
+void help_names(FILE *to, const char *cmd);
 void help_command(FILE *to, const struct help_cmd *c);
 void help_man(FILE *to, const char *version);
 
