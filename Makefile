@@ -92,7 +92,8 @@ KERNELS ?= $(ALL_KERNELS)
 OTHER_KERNELS := $(filter-out $(HOST_KERNEL),$(KERNELS))
 # The TAP streams "make check" hands to prove, in the order they run.
 CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
-	$(BUILD)/host/packaging.t $(BUILD)/host/completion.t $(BUILD)/vm/suite.t $(BUILD)/vm/rig.t \
+	$(BUILD)/host/packaging.t $(BUILD)/host/completion.t $(BUILD)/host/autopkgtest.t \
+	$(BUILD)/vm/suite.t $(BUILD)/vm/rig.t \
 	$(BUILD)/vm/experiments.t $(BUILD)/vm/experiments-rig.t \
 	$(BUILD)/host/purge.t) \
 	$(foreach k,$(OTHER_KERNELS),$(BUILD)/kernels/$(k)/vm/build.t \

@@ -12,12 +12,17 @@ out=$(cd "$1" && pwd)
 version=$(cat "$top/VERSION")
 stage=$out/src/gup-pin-test-$version
 
-rm -rf "$out/src" "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
+rm -rf "$out/src" "$out/source" "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mkdir -p "$stage"
 # The module part exactly as DKMS gets it, then the rest of the package.
 make -s -C "$top" dkms-tree DKMS_TREE="$stage" >/dev/null
 cp "$top/dkms.conf" "$stage/dkms.conf"
 cp -r "$top/userspace-tests" "$top/debian" "$stage/"
+# debian/tests (autopkgtest) boots the VM with the rig's own scripts.
+mkdir -p "$stage/vm" "$stage/scripts"
+cp "$top"/vm/build-initramfs.sh "$top"/vm/run.sh "$top"/vm/layout.sh "$top"/vm/guest-init \
+	"$top"/vm/demo.sh "$top"/vm/kernel-version.sh "$stage/vm/"
+cp "$top/scripts/tap.sh" "$stage/scripts/"
 date=$(git -C "$top" log -1 --format=%aD 2>/dev/null || date -R)
 # The maintainer: DEB_MAINTAINER, or whoever made the last commit.
 maintainer=${DEB_MAINTAINER:-$(git -C "$top" log -1 --format='%an <%ae>' 2>/dev/null)}
@@ -30,6 +35,10 @@ gup-pin-test ($version) unstable; urgency=medium
 
  -- $maintainer  $date
 END
+
+# The source as autopkgtest reads it (debian/tests), before the build.
+rm -rf "$out/source"
+cp -a "$stage" "$out/source"
 
 echo "  DEB     gup-pin-test $version (log: $out/build.log)"
 if ! (cd "$stage" && dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then

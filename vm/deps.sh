@@ -12,12 +12,12 @@
 #   gupctl --json: libjson-c-dev; its schema test: python3-jsonschema
 #   make bench's plots: gnuplot-nox
 #   the package's gupctl(1): man-db (man -w); the packages: lintian; its
-#   completion: bash-completion
+#   completion: bash-completion; debian/tests: autopkgtest
 set -eu
 pkgs="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static
 e2fsprogs cpio kmod perl gcc make libc6-dev dkms dh-dkms debhelper dpkg-dev
 openssl sparse cppcheck linux-source-6.1 xz-utils debootstrap python3
-libjson-c-dev python3-jsonschema gnuplot-nox man-db lintian bash-completion"
+libjson-c-dev python3-jsonschema gnuplot-nox man-db lintian bash-completion autopkgtest"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "ok installed" ||

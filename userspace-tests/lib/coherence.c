@@ -397,6 +397,12 @@ static int ksm_event(struct cell *c, struct gpt_coh_result *r)
 	}
 	if (madvise(c->p, c->len, MADV_MERGEABLE))
 		return errno;
+	/*
+	 * The last pages faulted in wait in this CPU's LRU batch, which holds
+	 * a reference: write_protect_page() merges no page with more
+	 * references than mappings, so the control would stay unmerged.
+	 */
+	gpt_lru_drain_local();
 	scans = gpt_ksm_scan(&saved, 3, &ms);
 	/* Merged pages stay merged until written: no unmerging. */
 	gpt_ksm_restore(&saved, false);
