@@ -52,6 +52,15 @@ if [ -n "$make_file" ]; then
 	complete_line "make check KERNELS=7" 7.2 7.2-rt
 	complete_line "make shell KERNEL=" 5.10 6.1 6.12 7.2 7.2-rt tree
 	complete_line "make check-s" check-stress
+	n=$((n + 1))
+	if complete -p make | grep -q _gpt_make; then
+		echo "ok $n - completion: make's stays _gpt_make after completing"
+	else
+		failed=1
+		echo "not ok $n - completion: make's is now $(complete -p make)"
+	fi
+	# a gupctl named by its path, none on PATH: that one is asked
+	PATH=/nonexistent fn=_gupctl complete_line "$(command -v gupctl) pin --pa" --path
 fi
 echo "1..$n"
 exit $failed

@@ -116,7 +116,8 @@ rm -f "$host"/*.log
 		"man gupctl finds the package's page: ${page:-none}"
 	point "$(ok_if test "$th" = ".TH GUPCTL 1 \"\" \"gup-pin-test $version\" \"User Commands\"")" \
 		"gupctl(1) is gupctl $version's: ${th:-none}"
-	point "$(ok_if test "$ver" = "gupctl $version, uapi 3")" "gupctl --version from the package: $ver"
+	uapi=$(sed -n 's/^#define GPT_UAPI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' include/gup_pin_test.h)
+	point "$(ok_if test "$ver" = "gupctl $version, uapi $uapi")" "gupctl --version from the package: $ver"
 	# its bash completion, as installed (and make's KERNELS= in the tree)
 	PATH=/usr/bin:$PATH host-tests/completion.sh /usr/share/bash-completion/completions/gupctl \
 		scripts/make-completion.bash >"$host/completion.t" 2>&1
@@ -134,13 +135,14 @@ rm -f "$host"/*.log
 
 # 3. The VM, on the module DKMS built from the package: the suite as
 # Debian's CI would run it, debian/tests/vm-suite under autopkgtest's
-# null runner (the testbed is this host, the packages already installed
-# above), its TAP copied to BUILD/vm; then the experiments, directly.
+# null runner (the testbed is this host; autopkgtest installs the two
+# .debs again, DKMS builds again), on this check's kernel, its TAP copied
+# to BUILD/vm; then the experiments, directly.
 rm -f "$build/vm/suite.t" "$build/vm/rig.t" "$build/vm/experiments.t" "$build/vm/experiments-rig.t"
 rm -rf "$host/autopkgtest"
 mkdir -p "$build/vm"
 run autopkgtest.log autopkgtest --no-built-binaries --output-dir "$host/autopkgtest" \
-	$debs "$build/deb/source" -- null
+	--env GPT_KVER="$kver" $debs "$build/deb/source" -- null
 rc=$?
 summary=$(cat "$host/autopkgtest/summary" 2>/dev/null)
 printf '%s 1 - autopkgtest (null runner) of both packages: exit %s, %s (log: %s)\n1..1\n' \

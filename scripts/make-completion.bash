@@ -13,6 +13,9 @@ _gpt_make()
 		COMPREPLY=($(compgen -W "$list tree" -- "${cur#*=}"))
 		return
 	fi
-	declare -F _make >/dev/null || _completion_loader make
 	_make "$@"
-} && complete -F _gpt_make make
+}
+# make's own completion first: loading it later would register it again
+# over this one
+declare -F _make >/dev/null || _completion_loader make
+complete -F _gpt_make make

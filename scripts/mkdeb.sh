@@ -26,8 +26,16 @@ cp "$top/scripts/tap.sh" "$stage/scripts/"
 date=$(git -C "$top" log -1 --format=%aD 2>/dev/null || date -R)
 # The maintainer: DEB_MAINTAINER, or whoever made the last commit.
 maintainer=${DEB_MAINTAINER:-$(git -C "$top" log -1 --format='%an <%ae>' 2>/dev/null)}
-[ -n "$maintainer" ] || { echo "mkdeb.sh: set DEB_MAINTAINER=\"Name <address>\"" >&2; exit 1; }
-sed -i "s|#MAINTAINER#|$maintainer|" "$stage/debian/control"
+case $maintainer in
+*?" <"?*@?*">") ;;
+*) echo "mkdeb.sh: the maintainer \"$maintainer\" is not \"Name <address>\": set DEB_MAINTAINER" >&2
+	exit 1 ;;
+esac
+# as it is, whatever characters it has (no sed replacement syntax)
+MAINTAINER=$maintainer awk '{ i = index($0, "#MAINTAINER#")
+	if (i) $0 = substr($0, 1, i - 1) ENVIRON["MAINTAINER"] substr($0, i + 12)
+	print }' "$stage/debian/control" >"$stage/debian/control.new"
+mv "$stage/debian/control.new" "$stage/debian/control"
 cat >"$stage/debian/changelog" <<END
 gup-pin-test ($version) unstable; urgency=medium
 

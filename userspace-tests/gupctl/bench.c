@@ -640,7 +640,7 @@ static int parse(int argc, char **argv, struct bench_args *a)
 	uint64_t v;
 	int c;
 
-	help_getopt("bench", opts);
+	help_getopt("bench", opts, sizeof(opts) / sizeof(opts[0]));
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

@@ -126,7 +126,8 @@ static int cmd_version(void)
 
 	printf("gupctl %s, uapi %d\n", GPT_TOOL_VERSION, GPT_UAPI_VERSION);
 	if (fd < 0) {
-		printf("module   not loaded (%s: %s)\n", GPT_DEVICE, strerror(-fd));
+		printf("module   %s (%s: %s)\n", fd == -ENOENT ? "not loaded" : "unknown",
+		       GPT_DEVICE, strerror(-fd));
 		return EXIT_ALL;
 	}
 	err = gpt_get_info(fd, &mi);
@@ -664,7 +665,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 	int c, ret, status;
 	uint64_t v;
 
-	help_getopt("pin", opts);
+	help_getopt("pin", opts, sizeof(opts) / sizeof(opts[0]));
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -841,7 +842,7 @@ static int cmd_matrix(int argc, char **argv)
 	int c, only_kind = -1;
 	uint64_t pages = 16;
 
-	help_getopt("matrix", opts);
+	help_getopt("matrix", opts, sizeof(opts) / sizeof(opts[0]));
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -1002,7 +1003,7 @@ static int cmd_watch(int argc, char **argv)
 	bool count_set = false;
 	int c, status = 0;
 
-	help_getopt("watch", opts);
+	help_getopt("watch", opts, sizeof(opts) / sizeof(opts[0]));
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'o' && parse_num("--older-than", optarg, 0, UINT64_MAX / 1000000, &v))
@@ -1074,7 +1075,7 @@ static int cmd_experiment(int argc, char **argv)
 	bool coherence;
 	int c, v;
 
-	help_getopt("experiment", opts);
+	help_getopt("experiment", opts, sizeof(opts) / sizeof(opts[0]));
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {

@@ -5,6 +5,7 @@
  * --help, help COMMAND and --man (gupctl(1)) print the same words.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include "help.h"
 
@@ -196,12 +197,14 @@ const struct help_cmd *help_find(const char *name)
 	return NULL;
 }
 
-void help_getopt(const char *name, struct option *out)
+void help_getopt(const char *name, struct option *out, size_t size)
 {
 	const struct help_cmd *c = help_find(name);
-	int n = 0;
+	size_t n = 0;
 
-	for (const struct help_opt *o = c ? c->opts : no_opts; o->name; o++)
+	if (!c)		/* a command without its text: gupctl's own bug */
+		abort();
+	for (const struct help_opt *o = c->opts; o->name && n + 1 < size; o++)
 		out[n++] = (struct option){ o->name,
 			!o->arg ? no_argument : o->arg[0] == '[' ? optional_argument :
 			required_argument, NULL, o->val };
@@ -230,7 +233,8 @@ static void wrap(FILE *to, const char *text, int indent, int hang, int width)
 	const char *p = text;
 
 	while (*p) {
-		int room = width - indent, len = (int)strlen(p), cut = len;
+		int room = width - indent > 20 ? width - indent : 20;
+		int len = (int)strlen(p), cut = len;
 
 		if (len > room) {
 			cut = room;
@@ -329,10 +333,17 @@ static void man_opt(FILE *to, const struct help_opt *o)
 	roff(to, "--");
 	roff(to, o->name);
 	fputs("\\fR", to);
-	if (o->arg) {
-		fputs(o->arg[0] == '[' ? "[=\\fI" : " \\fI", to);
-		roff(to, o->arg[0] == '[' ? o->arg + 2 : o->arg);
-		fputs(o->arg[0] == '[' ? "\\fR]" : "\\fR", to);
+	if (o->arg && o->arg[0] == '[') {	/* "[=X]" */
+		char name[32];
+
+		snprintf(name, sizeof(name), "%.*s", (int)strlen(o->arg) - 3, o->arg + 2);
+		fputs("[=\\fI", to);
+		roff(to, name);
+		fputs("\\fR]", to);
+	} else if (o->arg) {
+		fputs(" \\fI", to);
+		roff(to, o->arg);
+		fputs("\\fR", to);
 	}
 	if (o->flags & HELP_REPEAT)
 		fputs(" ...", to);
@@ -344,6 +355,8 @@ static void man_opt(FILE *to, const struct help_opt *o)
 void help_man(FILE *to, const char *version)
 {
 	fprintf(to, ".TH GUPCTL 1 \"\" \"gup-pin-test %s\" \"User Commands\"\n", version);
+	/* options, paths and function names are never hyphenated */
+	fputs(".nh\n", to);
 	fputs(".SH NAME\ngupctl \\- experiments with pinned user pages through /dev/gup_test\n"
 	      ".SH SYNOPSIS\n", to);
 	for (const struct help_cmd *c = cmds; c->name; c++) {

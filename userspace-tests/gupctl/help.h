@@ -30,8 +30,8 @@ struct help_cmd {
 	const char *const *examples;	/* command lines, NULL-ended */
 };
 
-/* The getopt_long() table of command @name, in @out (at least 33). */
-void help_getopt(const char *name, struct option *out);
+/* The getopt_long() table of command @name, in @out of @size entries. */
+void help_getopt(const char *name, struct option *out, size_t size);
 const struct help_cmd *help_find(const char *name);
 void help_usage(FILE *to);
 /* For completion: the commands (@cmd NULL), or @cmd's options, one a line. */
