@@ -181,6 +181,7 @@ check-debug: deps
 	@rm -rf $(BUILD)/debug
 	tree=$$(scripts/build-debug-kernel.sh) && \
 		KERNEL_TREE=$$tree GPT_BOOTS="check stress" GPT_VM_APPEND=page_owner=on GPT_REQUIRE_LOCKDEP=1 \
+		GPT_VM_MEM=2G \
 		GPT_VM_TIMEOUT=3600 GPT_STRESS_SECONDS=$(STRESS_SECONDS) \
 		vm/check-kernel.sh tree $(BUILD)/debug/vm
 	prove --exec cat $(foreach t,build suite rig stress stress-rig,$(BUILD)/debug/vm/$(t).t)
