@@ -457,6 +457,9 @@ static void *mutator_main(void *arg)
 		uint64_t r = below(t, 100);
 
 		mutate(t, r < 2 ? M_FD : (enum mutation)(r % M_FD));
+		/* at least once, however slow the kernel (KASAN) */
+		if (t->progress == 50 && !t->done[M_FD] && !t->refused[M_FD])
+			mutate(t, M_FD);
 		t->doing = "sleeping";
 		usleep(below(t, 2000));
 		t->progress++;
