@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "suite.h"
 
 static void usage(void)
@@ -118,6 +119,11 @@ int main(int argc, char **argv)
 		tap_check(&t, !err, "turning DAMON_STAT off: %s", strerror(-err));
 	}
 	kdamonds = gpt_kdamonds();
+	/* the kdamond DAMON_STAT stopped leaves /proc a moment later */
+	for (int i = 0; damon > 0 && kdamonds > 0 && i < 40; i++) {
+		usleep(50000);
+		kdamonds = gpt_kdamonds();
+	}
 	tap_check(&t, !kdamonds, "%d kdamond threads run: their sampling takes page references",
 		  kdamonds);
 	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s",
