@@ -13,8 +13,8 @@ void gpt_pin_measured(int fd, bool fold, struct gpt_cell_result *res)
 		res->ioctl_err = -E2BIG;
 		return;
 	}
-	/* Nothing in this CPU's LRU batches: no reference comes or goes. */
-	gpt_lru_drain_local();
+	/* Nothing in any LRU batch: no reference comes or goes. */
+	gpt_lru_drain();
 	res->kpage_err = gpt_kpages_read(res->pin.pid, res->pin.addr, n,
 					 res->kbefore);
 	if (fold)

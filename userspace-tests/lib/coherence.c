@@ -309,7 +309,7 @@ static bool map_range(struct cell *c, struct gpt_coh_result *r)
 			return false;
 		}
 	}
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	return true;
 }
 
@@ -384,7 +384,7 @@ static bool pin_range(struct cell *c, struct gpt_coh_result *r)
 	return kind_as_wanted(c, rec, r);
 }
 
-/* ksmd over the range, as long as it takes to see every page thrice. */
+/* ksmd over the range: every page seen thrice, then until it merges no more. */
 static int ksm_event(struct cell *c, struct gpt_coh_result *r)
 {
 	struct gpt_ksm saved;
@@ -398,11 +398,11 @@ static int ksm_event(struct cell *c, struct gpt_coh_result *r)
 	if (madvise(c->p, c->len, MADV_MERGEABLE))
 		return errno;
 	/*
-	 * The last pages faulted in wait in this CPU's LRU batch, which holds
+	 * The last pages faulted in wait in an LRU batch, which holds
 	 * a reference: write_protect_page() merges no page with more
 	 * references than mappings, so the control would stay unmerged.
 	 */
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	scans = gpt_ksm_scan(&saved, 3, &ms);
 	/* Merged pages stay merged until written: no unmerging. */
 	gpt_ksm_restore(&saved, false);

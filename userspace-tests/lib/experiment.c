@@ -123,7 +123,7 @@ static void *anon_pages(size_t n, int fill)
 	syscall(SYS_mbind, p, n * ps, MPOL_BIND_, &node, 8 * sizeof(node), 0);
 	for (size_t i = 0; i < n; i++)
 		memset(p + i * ps, fill ? fill : (int)i + 1, ps);
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	return p;
 }
 
@@ -599,7 +599,7 @@ static void cma(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 	syscall(SYS_mbind, pool, CMA_POOL * ps, MPOL_BIND_, &node0, 8 * sizeof(node0), 0);
 	for (size_t i = 0; i < CMA_POOL; i++)
 		pool[i * ps] = (char)(i + 1);
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	if (gpt_kpages_read(0, (uintptr_t)pool, CMA_POOL, k)) {
 		not_run(r, "cannot read /proc/self/pagemap");
 		goto out;
@@ -952,7 +952,7 @@ static char *compaction_pool(size_t *first)
 	madvise(pool, COMPACT_POOL * ps, MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < COMPACT_POOL; i++)
 		pool[i * ps] = 1;
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	if (gpt_kpages_read(0, (uintptr_t)pool, COMPACT_POOL, k)) {
 		munmap(pool, COMPACT_POOL * ps);
 		return NULL;
@@ -978,7 +978,7 @@ static char *compaction_pool(size_t *first)
 			madvise(pool + i * ps, ps, MADV_DONTNEED);
 	for (size_t i = 0; i < NPAGES; i++)
 		memset(pool + (*first + i) * ps, (int)i + 1, ps);
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	return pool;
 }
 

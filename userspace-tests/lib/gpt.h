@@ -94,8 +94,11 @@ struct gpt_kpage {
 
 /* Pages [addr, addr + n pages) of @pid (0: this process); 0 or -errno. */
 int gpt_kpages_read(int pid, uint64_t addr, size_t n, struct gpt_kpage *out);
-/* Push this CPU's LRU batches onto the LRU (munmap() drains them). */
-void gpt_lru_drain_local(void);
+/*
+ * Push every CPU's LRU batches onto the LRU: a page waiting in one holds a
+ * reference (lru_add_drain() run on each CPU this thread may use).
+ */
+void gpt_lru_drain(void);
 
 /* Memory to pin. */
 enum gpt_prefault { GPT_PREFAULT_WRITE, GPT_PREFAULT_READ, GPT_PREFAULT_NONE };
@@ -152,7 +155,7 @@ int gpt_damon_stat(int enable);
 /*
  * ksmd on demand: gpt_ksm_scan() saves its settings in @saved, makes it
  * scan flat out and waits for @passes more full scans after the one under
- * way (30 s at most): the scans done, or -errno (-ENOENT: no KSM;
+ * way, and then until it merges no more (30 s at most): the scans done, or -errno (-ENOENT: no KSM;
  * -EBUSY: ksmd is unmerging, run=2, or its settings cannot be read).
  * gpt_ksm_restore() puts the settings back, unmerging every KSM page
  * first if @unmerge.

@@ -6,6 +6,7 @@
  * about the page.
  */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,18 +72,41 @@ int gpt_kpages_read(int pid, uint64_t addr, size_t n, struct gpt_kpage *out)
 	return err;
 }
 
-void gpt_lru_drain_local(void)
+static void lru_drain_this_cpu(size_t ps, void *p)
 {
-	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
-	void *p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
 	/*
 	 * madvise_cold() starts with lru_add_drain() on 5.4 to 7.2; munmap()
 	 * did too until 7.x dropped it from unmap_region().
 	 */
+	if (madvise(p, ps, MADV_COLD))
+		fprintf(stderr, "gpt_lru_drain: MADV_COLD: %s\n", strerror(errno));
+}
+
+void gpt_lru_drain(void)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	cpu_set_t allowed, one;
+
 	if (p == MAP_FAILED)
 		return;
-	if (madvise(p, ps, MADV_COLD))
-		fprintf(stderr, "gpt_lru_drain_local: MADV_COLD: %s\n", strerror(errno));
+	/*
+	 * lru_add_drain() empties only the batches of the CPU it runs on, and
+	 * the scheduler may have moved us while we faulted pages in: run it
+	 * on each CPU we may use, then give the mask back.
+	 */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed)) {
+		lru_drain_this_cpu(ps, p);
+	} else {
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+			if (!CPU_ISSET(cpu, &allowed))
+				continue;
+			CPU_ZERO(&one);
+			CPU_SET(cpu, &one);
+			if (!sched_setaffinity(0, sizeof(one), &one))
+				lru_drain_this_cpu(ps, p);
+		}
+		sched_setaffinity(0, sizeof(allowed), &allowed);
+	}
 	munmap(p, ps);
 }

@@ -2,8 +2,8 @@
 /*
  * libgpt: running ksmd on demand.  It scans at its own pace (by default
  * 100 pages every 20 ms, or not at all): an experiment sets it to scan
- * flat out, waits for whole passes over every MADV_MERGEABLE range, and
- * puts its settings back.
+ * flat out, waits for whole passes over every MADV_MERGEABLE range and
+ * then until the merged total settles, and puts its settings back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +15,8 @@
 #include "gpt.h"
 
 #define KSM "/sys/kernel/mm/ksm/"
+#define SETTLE_SCANS	16
+#define SETTLE_MS	200
 
 static int ksm_write(const char *name, long v)
 {
@@ -57,8 +59,8 @@ static double ms_now(void)
 
 int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
 {
-	long scans;
-	double t0;
+	long scans, last_merged = -1, settled_at = 0;
+	double t0, settled_ms = 0;
 	int err;
 
 	saved->run = gpt_ksm_read("run");
@@ -78,11 +80,28 @@ int gpt_ksm_scan(struct gpt_ksm *saved, unsigned int passes, double *ms)
 	if (err)
 		return err;
 	t0 = ms_now();
-	while (gpt_ksm_read("full_scans") < scans + passes + 1)
+	for (;;) {
+		long now = gpt_ksm_read("full_scans");
+		long merged = gpt_ksm_read("pages_shared") + gpt_ksm_read("pages_sharing");
+
+		/*
+		 * @passes whole scans, then on until the merged total has not
+		 * moved for SETTLE_SCANS scans and SETTLE_MS: a page with a
+		 * passing extra reference is merged a scan later, and 6.7's
+		 * smart scan skips a page that failed for up to 8 scans.
+		 */
+		if (merged != last_merged) {
+			last_merged = merged;
+			settled_at = now;
+			settled_ms = ms_now();
+		}
+		if (now >= scans + passes + 1 && now - settled_at >= SETTLE_SCANS &&
+		    ms_now() - settled_ms >= SETTLE_MS)
+			break;
 		if (ms_now() - t0 > 30000)
 			return -ETIMEDOUT;
-		else
-			usleep(20000);
+		usleep(5000);
+	}
 	*ms = ms_now() - t0;
 	return (int)(gpt_ksm_read("full_scans") - scans);
 }

@@ -96,9 +96,9 @@ void gpt_prefault(void *addr, size_t len, enum gpt_prefault how)
 		else
 			(void)*p;
 	}
-	/* The new pages leave this CPU's LRU batch for the LRU. */
+	/* The new pages leave the LRU batches for the LRU. */
 	if (how != GPT_PREFAULT_NONE)
-		gpt_lru_drain_local();
+		gpt_lru_drain();
 }
 
 int gpt_mem_mmap(struct gpt_mem *mem, int fd, size_t len, int prot,

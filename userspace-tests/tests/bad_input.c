@@ -286,7 +286,7 @@ static void refs_back(struct suite *s, struct outcome *o, void *addr, size_t n,
 {
 	int64_t now[16];
 
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	refcounts_now(s->fd, addr, n, now);
 	for (size_t i = 0; i < n; i++)
 		if (now[i] != before[i])
@@ -461,7 +461,7 @@ static void past_task_size(struct suite *s, struct outcome *o, uint32_t path)
 		return;
 	}
 	*p = 1;
-	gpt_lru_drain_local();	/* the fault's LRU batch holds a reference */
+	gpt_lru_drain();	/* the fault's LRU batch holds a reference */
 	refcounts_now(s->fd, p, 1, &before);
 	pin_row(s, o, last, 2, path, GPT_FLAG_WRITE, &res);
 	refs_back(s, o, p, 1, &before);

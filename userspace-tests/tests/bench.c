@@ -411,7 +411,7 @@ void test_bench(struct suite *s)
 	/* gup_test's workload: every page written first. */
 	madvise(mem, N * ps, MADV_NOHUGEPAGE);
 	memset(mem, 1, N * ps);
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	test_counts(s, mem);
 	test_bad(s, mem);
 	test_short(s);

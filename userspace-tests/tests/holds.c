@@ -239,7 +239,7 @@ static void test_release_on_close(struct suite *s)
 	tap_begin(&t);
 	gpt_mem_map("anon", NPAGES, 0, GPT_PREFAULT_WRITE, &mem);
 	/* The fault's LRU batch reference would go whenever it drains. */
-	gpt_lru_drain_local();
+	gpt_lru_drain();
 	before = refcount_now(s->fd, mem.addr);
 	gpt_pin_counters_read(&c0);
 	fd = gpt_open();

@@ -91,8 +91,8 @@ int main(int argc, char **argv)
 		usage();
 
 	/*
-	 * One CPU: the harness drains the LRU batches of the CPU that faulted
-	 * the pages in, and only its own CPU's can be drained from here.
+	 * One CPU: every page is faulted in there, so draining its LRU batches
+	 * (gpt_lru_drain() then has one CPU to visit) drains all of them.
 	 */
 	CPU_ZERO(&cpus);
 	CPU_SET(0, &cpus);
