@@ -45,6 +45,9 @@ complete_line "gupctl bench --mem " anon thp hugetlb fsdax
 complete_line "gupctl experiment coherence --event fork-" fork-child-writes fork-child-exits
 complete_line "gupctl experiment " list all coherence fork
 complete_line "gupctl help be" bench
+complete_line "gupctl pin --as io" io_uring
+complete_line "gupctl pin --account locked" locked-vm
+complete_line "gupctl pro" profiles
 if [ -n "$make_file" ]; then
 	# shellcheck disable=SC1090
 	. "$make_file"

@@ -25,7 +25,9 @@ $g matrix --kind anon-thp --pages 2 >matrix.json; $g watch >watch.json
 $g experiment list >experiment-list.json; $g experiment fork >experiment.json
 $g experiment coherence --event fork-child-writes --event pageout --mem anon --mem shmem >coherence.json
 $g bench --size 1 --mem anon --mem hugetlb --path pin-fast --per-call 1 --per-call 0 --budget 1 >bench.json
-$g bench --size 2 --size 4 --mem anon --path pin-longterm --per-call 512 --repeats 3 --offset 256 --threads 2 --profile=4 >bench-profile.json'
+$g bench --size 2 --size 4 --mem anon --path pin-longterm --per-call 512 --repeats 3 --offset 256 --threads 2 --profile=4 >bench-profile.json
+$g profiles >profiles.json; $g profiles --matrix --ext4 /mnt/ext4 --tmpfs /mnt/tmpfs >profiles-matrix.json
+$g pin --as io_uring --mem kind:ext4-shared --pages 4 >pin-as.json'
 "$vm" "$name" --out "$out/files" "$json_cmds; echo ran-on-\$(uname -r); exit 7" \
 	>"$out/run.log" 2>"$out/run.err"
 rc=$?
@@ -37,7 +39,8 @@ point "$(ok_if grep -q '"function": "pin_user_pages"' "$out/files/bench-profile.
 	"$name: gupctl bench --profile: pin_user_pages in the call tree of gpt_bench_once (bench-profile.json)"
 # FILE DOCUMENTS: one document per command run (a session's: one a command)
 for f in pin:1 info:1 pin-refused:1 pin-gup-refused:1 pin-hold:1 session:4 matrix:1 \
-	watch:1 experiment-list:1 experiment:1 coherence:1 bench:1 bench-profile:1; do
+	watch:1 experiment-list:1 experiment:1 coherence:1 bench:1 bench-profile:1 profiles:1 \
+	profiles-matrix:1 pin-as:1; do
 	if "$top/scripts/json-check.py" "$top/docs/gupctl.schema.json" \
 		"$out/files/${f%%:*}.json" "${f#*:}" >"$out/json-check.log" 2>&1; then v=OK; else v=FAIL; fi
 	point $v "$name: gupctl --json, ${f%%:*}.json: $(tail -1 "$out/json-check.log"), against docs/gupctl.schema.json"

@@ -104,7 +104,7 @@ enum gpt_reason {
 	GPT_REASON_HOLD_LIMIT = 17,	/* the file's max_held_pages is reached */
 	GPT_REASON_NO_HANDLE = 18,	/* no held pin with that handle */
 	GPT_REASON_PTRACE = 19,		/* not allowed to ptrace the target */
-	GPT_REASON_MEMLOCK = 20,	/* RLIMIT_MEMLOCK (pinned_vm) exceeded */
+	GPT_REASON_MEMLOCK = 20,	/* RLIMIT_MEMLOCK exceeded (gpt_pin.account) */
 	GPT_REASON_READ_ONLY_PIN = 21,	/* dirtying or writing a read-only pin */
 	GPT_REASON_FILE_LONGTERM = 22,	/* long-term write pin of a file that
 					 * needs dirty tracking (6.5)
@@ -195,7 +195,11 @@ struct gpt_page_sample {
 	__u8 kind;		/* enum gpt_page_kind */
 	__u8 reserved0;
 	__u32 nid;		/* NUMA node */
-	__u32 reserved1;
+	/*
+	 * GPT_VMA_* of the VMA that maps the address: page-table samples
+	 * (before, after) only; 0 from a module older than the field
+	 */
+	__u32 vma;
 };
 
 #define GPT_PAGE_PRESENT	_BITUL(0)  /* a page is mapped / was sampled */
@@ -225,6 +229,20 @@ struct gpt_page_sample {
 /* mapcount is the folio's (folio_mapcount(), 6.12+), not the page's */
 #define GPT_PAGE_FOLIO_MAPCOUNT	_BITUL(13)
 
+/* The VMA of a sampled address (gpt_page_sample.vma). */
+#define GPT_VMA_KNOWN	_BITUL(0)	/* a VMA maps it: the bits below say what */
+#define GPT_VMA_ANON	_BITUL(1)	/* vma_is_anonymous() */
+#define GPT_VMA_FILE	_BITUL(2)	/* vm_file set (a private /dev/zero too) */
+#define GPT_VMA_SHMEM	_BITUL(3)	/* a regular tmpfs file: tmpfs, memfd,
+					 * shared anonymous memory
+					 */
+#define GPT_VMA_HUGETLB	_BITUL(4)	/* is_vm_hugetlb_page() */
+#define GPT_VMA_SHARED	_BITUL(5)	/* VM_SHARED */
+#define GPT_VMA_WRITE	_BITUL(6)	/* VM_WRITE */
+#define GPT_VMA_IO	_BITUL(7)	/* VM_IO */
+#define GPT_VMA_PFNMAP	_BITUL(8)	/* VM_PFNMAP */
+#define GPT_VMA_FSDAX	_BITUL(9)	/* vma_is_fsdax() */
+
 /*
  * Every page of a PIN request: the page mapped before GUP, the page GUP
  * returned (while pinned), the page mapped after the release.  Samples can
@@ -244,13 +262,44 @@ struct gpt_vmstat_delta {
 };
 
 /*
+ * How a PIN is charged against the caller's RLIMIT_MEMLOCK, as drivers
+ * charge what they pin (gpt_pin.account).  Charged for nr_pages before
+ * GUP (ENOMEM, reason memlock, if over the limit), kept for the pages a
+ * hold keeps, given back for the rest when the request ends.
+ */
+enum gpt_account {
+	GPT_ACCOUNT_DEFAULT = 0,	/* a hold: PINNED_VM; otherwise NONE */
+	GPT_ACCOUNT_NONE = 1,		/* nothing (not with GPT_FLAG_HOLD) */
+	/* mm->pinned_vm, CAP_IPC_LOCK lifts the limit: ib_umem_get() */
+	GPT_ACCOUNT_PINNED_VM = 2,
+	/* mm->pinned_vm, no capability lifts it: vhost_vdpa_pa_map() */
+	GPT_ACCOUNT_PINNED_VM_NOCAP = 3,
+	/*
+	 * mm->locked_vm, shared with mlock(), CAP_IPC_LOCK lifts the limit:
+	 * __account_locked_vm(), as VFIO type1's vfio_lock_acct()
+	 */
+	GPT_ACCOUNT_LOCKED_VM = 4,
+	/*
+	 * the user's locked_vm (every process of the uid), CAP_IPC_LOCK
+	 * charges nothing: AF_XDP's xdp_umem_account_pages()
+	 */
+	GPT_ACCOUNT_USER_LOCKED_VM = 5,
+	/*
+	 * as USER_LOCKED_VM, and mm->pinned_vm too, never checked (and even
+	 * with CAP_IPC_LOCK): io_uring's io_account_mem() to 6.x
+	 */
+	GPT_ACCOUNT_USER_LOCKED_VM_PINNED = 6,
+	GPT_ACCOUNT_END
+};
+
+/*
  * GPT_IOC_PIN: pin [addr, addr + nr_pages pages) through @path, sample
  * every page, then release what was pinned (without dirtying: nothing was
  * written).  With GPT_FLAG_HOLD the pages stay pinned under a handle,
- * owned by the open file, until GPT_IOC_UNPIN or close(), and are charged
- * to the caller's pinned_vm against RLIMIT_MEMLOCK (as RDMA's ib_umem_get()
- * does; CAP_IPC_LOCK lifts the limit).  Remote paths on another process
- * need the right to ptrace it (see docs/uapi.md).
+ * owned by the open file, until GPT_IOC_UNPIN or close(), charged against
+ * the caller's RLIMIT_MEMLOCK as @account says (by default as RDMA's
+ * ib_umem_get(): pinned_vm, CAP_IPC_LOCK lifts the limit).  Remote paths
+ * on another process need the right to ptrace it (see docs/uapi.md).
  */
 struct gpt_pin {
 	struct gpt_head head;	/* result: struct gpt_pin_result */
@@ -263,6 +312,8 @@ struct gpt_pin {
 	__u32 pages_per_call;	/* pages per GUP call; 0: all in one */
 	__s32 pid;		/* remote paths: target process; 0: caller */
 	struct gpt_array records; /* struct gpt_page_record per page, or 0 */
+	__u32 account;		/* enum gpt_account (came after version 3) */
+	__u32 reserved0;	/* 0 */
 };
 
 struct gpt_pin_result {
@@ -280,7 +331,7 @@ struct gpt_pin_result {
 	__aligned_u64 first_changed;	/* first page that is not; nr_pages if none */
 	__aligned_u64 nr_records;	/* records written */
 	__aligned_u64 handle;		/* GPT_FLAG_HOLD and pinned > 0 */
-	__aligned_u64 memlock_charged;	/* pages charged to pinned_vm for the hold */
+	__aligned_u64 memlock_charged;	/* pages the hold keeps charged (account) */
 	__aligned_u64 pin_ns;		/* time in the GUP calls */
 	__aligned_u64 release_ns;	/* time in the release */
 	/* System-wide: every process's pins count here. */
@@ -507,6 +558,7 @@ struct gpt_info {
 
 /* The first published size of each struct: smaller is EINVAL. */
 #define GPT_PIN_SIZE_VER3		72
+#define GPT_PIN_SIZE_ACCOUNT		80	/* with account: older modules E2BIG */
 #define GPT_PIN_RESULT_SIZE_VER3	136
 #define GPT_UNPIN_SIZE_VER3		32
 #define GPT_UNPIN_RESULT_SIZE_VER3	56

@@ -17,6 +17,7 @@
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/user.h>
 #include "generated/gpt_conftest.h"
 
 /*
@@ -60,6 +61,9 @@
 #endif
 #ifndef GPT_HAVE_FOLIO
 #define GPT_HAVE_FOLIO 0
+#endif
+#ifndef GPT_HAVE_USER_LOCKED_VM
+#define GPT_HAVE_USER_LOCKED_VM 0
 #endif
 #ifndef GPT_HAVE_FOLIO_PINCOUNT_PTR
 #define GPT_HAVE_FOLIO_PINCOUNT_PTR 0
@@ -140,6 +144,19 @@
  * GPT_HAVE_FILE_LONGTERM_REFUSED (6.5: long-term writable pins of file
  * mappings that need dirty tracking fail with -EFAULT) are probe answers.
  */
+
+/*
+ * The user's locked_vm (AF_XDP's and io_uring's RLIMIT_MEMLOCK count), or
+ * NULL where struct user_struct has none (GPT_HAVE_USER_LOCKED_VM).
+ */
+static inline atomic_long_t *gpt_user_locked_vm(struct user_struct *user)
+{
+#if GPT_HAVE_USER_LOCKED_VM
+	return &user->locked_vm;
+#else
+	return NULL;
+#endif
+}
 
 #if !GPT_HAVE_MMAP_READ_LOCK
 /* Before the mmap_lock API (5.8): the same lock, by its old name. */

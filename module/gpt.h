@@ -58,10 +58,31 @@ long gpt_path_grab(const struct gpt_path_desc *path, struct mm_struct *mm,
 unsigned int gpt_foll_flags(u64 flags);
 
 /*
+ * Pages charged against RLIMIT_MEMLOCK (access.c): @nr pages on @mm's
+ * count, or on the user of @cred, as @account (enum gpt_account, never
+ * DEFAULT) says.  @mm is grabbed and @cred referenced while anything is
+ * charged.
+ */
+struct gpt_charge {
+	u32 account;
+	struct mm_struct *mm;
+	const struct cred *cred;
+	unsigned long nr;
+};
+
+/*
+ * Charge @nr pages to the caller as @account says: 0, -ENOMEM over the
+ * limit, -EINTR.  gpt_charge_give() gives @nr of them back; the last
+ * drops the references.
+ */
+int gpt_charge_take(struct gpt_charge *c, u32 account, unsigned long nr);
+void gpt_charge_give(struct gpt_charge *c, unsigned long nr);
+
+/*
  * Pages held under a handle, owned by one open file.  @mm is the address
  * space the pages came from (READ, WRITE and QUERY check the caller may
- * look into it); @charged pages are on @charge_mm's pinned_vm.  Both mms
- * are grabbed (mmgrab()), so that the pointers stay valid until release.
+ * look into it), grabbed (mmgrab()) so that it stays valid until release;
+ * @charge is what the pages are charged against RLIMIT_MEMLOCK.
  */
 struct gpt_hold {
 	u64 handle;
@@ -75,8 +96,7 @@ struct gpt_hold {
 	unsigned long nr;
 	struct page **pages;
 	struct mm_struct *mm;
-	struct mm_struct *charge_mm;
-	unsigned long charged;
+	struct gpt_charge charge;
 	u64 pinned_ns;		/* ktime_get_ns() when pinned */
 	u64 written;		/* WRITE calls: release dirty */
 };
@@ -109,9 +129,6 @@ int gpt_sample_range(struct mm_struct *mm, unsigned long addr,
 /* May the caller, as it is now, look into and write to @mm? */
 bool gpt_may_access_mm(struct mm_struct *mm);
 bool gpt_may_see_pfn(void);
-
-int gpt_memlock_charge(struct mm_struct *mm, unsigned long nr);
-void gpt_memlock_uncharge(struct mm_struct *mm, unsigned long nr);
 
 int gpt_hold_reserve(struct gpt_file *gf, unsigned long nr);
 void gpt_hold_unreserve(struct gpt_file *gf, unsigned long nr);

@@ -110,9 +110,8 @@ struct gpt_hold *gpt_hold_take(struct gpt_file *gf, u64 handle)
 void gpt_hold_release(struct gpt_hold *hold, bool dirty)
 {
 	hold->path->release(hold->pages, hold->nr, dirty);
-	gpt_memlock_uncharge(hold->charge_mm, hold->charged);
+	gpt_charge_give(&hold->charge, hold->charge.nr);
 	put_pid(hold->owner);
-	mmdrop(hold->charge_mm);
 	mmdrop(hold->mm);
 	kvfree(hold->pages);
 	kfree(hold);
@@ -219,7 +218,7 @@ long gpt_ioctl_unpin(struct gpt_file *gf, void __user *uarg)
 	dirty = (req.flags & GPT_UNPIN_DIRTY) || hold->written;
 	res.released = hold->nr;
 	res.dirtied = dirty ? hold->nr : 0;
-	res.memlock_uncharged = hold->charged;
+	res.memlock_uncharged = hold->charge.nr;
 	gpt_vmstat_read(&v0);
 	t0 = ktime_get_ns();
 	gpt_hold_release(hold, dirty);

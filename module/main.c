@@ -27,7 +27,7 @@ static_assert(sizeof(struct gpt_head) == 16);
 static_assert(sizeof(struct gpt_array) == 16);
 static_assert(sizeof(struct gpt_page_sample) == GPT_PAGE_SAMPLE_SIZE_VER3);
 static_assert(sizeof(struct gpt_page_record) == GPT_PAGE_RECORD_SIZE_VER3);
-static_assert(sizeof(struct gpt_pin) == GPT_PIN_SIZE_VER3);
+static_assert(sizeof(struct gpt_pin) == GPT_PIN_SIZE_ACCOUNT);
 static_assert(sizeof(struct gpt_pin_result) == GPT_PIN_RESULT_SIZE_VER3);
 static_assert(sizeof(struct gpt_unpin) == GPT_UNPIN_SIZE_VER3);
 static_assert(sizeof(struct gpt_unpin_result) == GPT_UNPIN_RESULT_SIZE_VER3);

@@ -37,6 +37,7 @@ struct gpt_pin_ctx {
 	struct mm_struct *mm;		/* what GUP works on */
 	struct page **pages;
 	struct gpt_keep *keep;
+	struct gpt_charge charge;	/* what is not a hold's yet */
 	struct gpt_page_sample chunk[GPT_CHUNK];
 	int rec_err;			/* writing records failed */
 	bool show_pfn;			/* gpt_may_see_pfn() */
@@ -55,8 +56,16 @@ static u32 gpt_pin_check(struct gpt_pin_ctx *c)
 	unsigned long len, end;
 	u32 reason;
 
-	if (req->flags & ~GPT_FLAG_ALL)
+	if (req->flags & ~GPT_FLAG_ALL || req->reserved0 ||
+	    req->account >= GPT_ACCOUNT_END)
 		return GPT_REASON_BAD_ARGUMENT;
+	/* Held pages are always charged: the device is no way around it. */
+	if (req->account == GPT_ACCOUNT_NONE && (req->flags & GPT_FLAG_HOLD))
+		return GPT_REASON_BAD_ARGUMENT;
+	if ((req->account == GPT_ACCOUNT_USER_LOCKED_VM ||
+	     req->account == GPT_ACCOUNT_USER_LOCKED_VM_PINNED) &&
+	    !GPT_HAVE_USER_LOCKED_VM)
+		return GPT_REASON_NOT_IN_KERNEL;
 	c->path = gpt_path_find(req->path);
 	if (!c->path)
 		return GPT_REASON_BAD_ARGUMENT;
@@ -386,6 +395,15 @@ static void gpt_pin_loop(struct gpt_pin_ctx *c)
 	}
 }
 
+/* What the request is charged as: DEFAULT is PINNED_VM for a hold. */
+static u32 gpt_pin_account(const struct gpt_pin *req)
+{
+	if (req->account != GPT_ACCOUNT_DEFAULT)
+		return req->account;
+	return req->flags & GPT_FLAG_HOLD ? GPT_ACCOUNT_PINNED_VM :
+	       GPT_ACCOUNT_NONE;
+}
+
 /* Keep the pinned pages under a new handle in @gf. */
 static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin_ctx *c)
 {
@@ -402,22 +420,23 @@ static int gpt_pin_keep(struct gpt_file *gf, struct gpt_pin_ctx *c)
 		.nr = c->res.pinned,
 		.pages = c->pages,
 		.mm = c->mm,
-		.charge_mm = current->mm,
-		.charged = c->res.pinned,
 		.pinned_ns = ktime_get_ns(),
 	};
+	/* The charge of the pages not pinned goes back; the rest is held. */
+	if (c->charge.nr > c->res.pinned)
+		gpt_charge_give(&c->charge, c->charge.nr - c->res.pinned);
+	hold->charge = c->charge;
 	mmgrab(hold->mm);
-	mmgrab(hold->charge_mm);
 	handle = gpt_hold_add(gf, hold);
 	if (!handle) {
-		mmdrop(hold->charge_mm);
 		mmdrop(hold->mm);
 		kfree(hold);
 		return -ENOMEM;
 	}
 	/* Published: another thread may release it already. */
 	c->res.handle = handle;
-	c->res.memlock_charged = c->res.pinned;
+	c->res.memlock_charged = c->charge.nr;
+	c->charge = (struct gpt_charge) {};
 	c->pages = NULL;	/* the hold owns them now */
 	return 0;
 }
@@ -505,9 +524,10 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 		ret = gpt_req_fail(&c->req.head, GPT_REASON_HOLD_LIMIT, -ENOSPC);
 		goto put_mm;
 	}
-	if ((c->req.flags & GPT_FLAG_HOLD) &&
-	    gpt_memlock_charge(current->mm, nr)) {
-		ret = gpt_req_fail(&c->req.head, GPT_REASON_MEMLOCK, -ENOMEM);
+	ret = gpt_charge_take(&c->charge, gpt_pin_account(&c->req), nr);
+	if (ret) {
+		if (ret == -ENOMEM)
+			ret = gpt_req_fail(&c->req.head, GPT_REASON_MEMLOCK, ret);
 		goto unreserve;
 	}
 	c->pages = kvmalloc_array(nr, sizeof(*c->pages), GFP_KERNEL_ACCOUNT);
@@ -530,8 +550,7 @@ long gpt_ioctl_pin(struct gpt_file *gf, void __user *uarg)
 	} else if (!ret) {
 		ret = gpt_req_done(&c->req.head, &c->res, sizeof(c->res));
 	}
-	if (c->req.flags & GPT_FLAG_HOLD)
-		gpt_memlock_uncharge(current->mm, nr);
+	gpt_charge_give(&c->charge, c->charge.nr);
 unreserve:
 	if (c->req.flags & GPT_FLAG_HOLD)
 		gpt_hold_unreserve(gf, nr);

@@ -48,7 +48,7 @@ long gpt_ioctl_query(struct gpt_file *gf, void __user *uarg)
 		res.path = hold->path->id;
 		res.pid = hold->pid;
 		res.age_ns = ktime_get_ns() - hold->pinned_ns;
-		res.memlock_charged = hold->charged;
+		res.memlock_charged = hold->charge.nr;
 		res.written = hold->written;
 		if (req.records.ptr && req.first < hold->nr)
 			n = min3(hold->nr - req.first, (u64)req.records.count,

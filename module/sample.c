@@ -330,6 +330,40 @@ static void gpt_sample_walk(struct mm_struct *mm, unsigned long addr,
 		gpt_sample_pte(mm, pmd, addr, s);
 }
 
+/* What the VMA is, in GPT_VMA_* bits. */
+static u32 gpt_vma_bits(struct vm_area_struct *vma)
+{
+	struct file *file = vma->vm_file;
+	u32 bits = GPT_VMA_KNOWN;
+
+	if (vma_is_anonymous(vma))
+		bits |= GPT_VMA_ANON;
+	if (file)
+		bits |= GPT_VMA_FILE;
+	/*
+	 * vma_is_shmem() is not exported: a regular tmpfs file opened with
+	 * its own file operations is one; SysV shm's clone (shm_file_ops,
+	 * shm_vm_ops) is not, for vma_is_shmem() either.
+	 */
+	if (file && S_ISREG(file_inode(file)->i_mode) &&
+	    file_inode(file)->i_sb->s_magic == TMPFS_MAGIC &&
+	    file->f_op == file_inode(file)->i_fop)
+		bits |= GPT_VMA_SHMEM;
+	if (is_vm_hugetlb_page(vma))
+		bits |= GPT_VMA_HUGETLB;
+	if (vma->vm_flags & VM_SHARED)
+		bits |= GPT_VMA_SHARED;
+	if (vma->vm_flags & VM_WRITE)
+		bits |= GPT_VMA_WRITE;
+	if (vma->vm_flags & VM_IO)
+		bits |= GPT_VMA_IO;
+	if (vma->vm_flags & VM_PFNMAP)
+		bits |= GPT_VMA_PFNMAP;
+	if (vma_is_fsdax(vma))
+		bits |= GPT_VMA_FSDAX;
+	return bits;
+}
+
 /*
  * Sample whatever page is mapped at @addr without faulting one in, taking
  * a reference or touching a flag.  Caller holds mmap_read_lock(mm).
@@ -340,10 +374,15 @@ static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 	struct vm_area_struct *vma = vma_lookup(mm, addr);
 
 	struct address_space *shared = NULL;
+	u32 bits;
 
 	memset(s, 0, sizeof(*s));
+	if (!vma)
+		return;
+	bits = gpt_vma_bits(vma);
+	s->vma = bits;
 	/* Raw PFN maps have no pages GUP would take: nothing to sample. */
-	if (!vma || (vma->vm_flags & (VM_IO | VM_PFNMAP)))
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP))
 		return;
 	/*
 	 * A shared hugetlb mapping may share its PMD table with other
@@ -356,6 +395,7 @@ static void gpt_sample_locked(struct mm_struct *mm, unsigned long addr,
 	if (shared)
 		i_mmap_lock_read(shared);
 	gpt_sample_walk(mm, addr, s);
+	s->vma = bits;		/* the walk's gpt_sample_page() cleared it */
 	if (shared)
 		i_mmap_unlock_read(shared);
 }

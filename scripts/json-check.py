@@ -13,7 +13,8 @@ import jsonschema.exceptions
 BRANCH = {"info": "info", "pin": "pin", "query": "query_doc", "unpin": "unpin_doc",
           "matrix": "matrix", "watch": "watch", "experiment": "experiment",
           "experiment list": "experiment_list",
-          "experiment coherence": "experiment_coherence", "bench": "bench"}
+          "experiment coherence": "experiment_coherence", "bench": "bench",
+          "profiles": "profiles", "profiles-matrix": "profiles_matrix"}
 schema_path, path, want = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with open(schema_path) as f:
     schema = json.load(f)

@@ -5,7 +5,8 @@
 docs/matrix.md, written from the suite's TAP of each kernel, never typed:
 the matrix per kernel, and every cell whose outcome differs between
 kernels with the rule (kernel function, range, commit) that decides it on
-each.  NAMEs are vm/kernels.list's, in its order.
+each; then the same for the driver profiles (what each driver answers for
+each kind of memory).  NAMEs are vm/kernels.list's, in its order.
 """
 import re
 import sys
@@ -13,6 +14,8 @@ import sys
 CELL = re.compile(r'^(?:not )?ok \d+ - matrix (\S+) (\S+) (read|write) '
                   r'(short|long)-term: (.*) \[rule (\d+)\]$')
 RULE = re.compile(r'^#   rule (\d+)(?: \(not this kernel\))?: (.*)$')
+DCELL = re.compile(r'^(?:not )?ok \d+ - drivers (\S+) (\S+): (\S+) \[(.*)\] '
+                   r'\[rule (\d+)\]$')
 CODES = [  # outcome text -> one letter for the grid
     ('pinned fresh', 'F'), ('pinned the mapped', 'H'), ('pinned', 'P'),
     ('nothing pinned', '0'), ('GUP refuses', 'X'), ('module refuses', 'M'),
@@ -35,6 +38,62 @@ def code(text):
         if text.startswith(prefix):
             return letter
     return '?'
+
+
+def read_drivers(path):
+    """Driver cells: (driver, kind) -> (answer, why); drivers, kinds in order."""
+    cells, drivers, kinds = {}, [], []
+    with open(path) as f:
+        for line in f:
+            m = DCELL.match(line.rstrip('\n'))
+            if not m:
+                continue
+            drv, kind, answer, why, _ = m.groups()
+            if drv not in drivers:
+                drivers.append(drv)
+            if kind not in kinds:
+                kinds.append(kind)
+            cells[(drv, kind)] = (answer, why)
+    return cells, drivers, kinds
+
+
+def drivers_doc(names, paths):
+    runs = [(n, *read_drivers(p)) for n, p in zip(names, paths)]
+    drivers, kinds = runs[0][2], runs[0][3]
+    out = ['# Driver profiles on every kernel', '',
+           'What each driver (`gupctl profiles`, `gupctl pin --as`) returns to '
+           'userspace for 16 pages of each kind of memory, its profile as it is '
+           'on that kernel: `ok`, `no-pin` (it maps the pfns without a pin), or '
+           'the errno. `/r`: the device only reads (a read-only MR, an output '
+           'queue, a write() from the buffer). The suite asserts every cell '
+           '(tests/drivers.c); docs/profiles.md has the profiles.', '']
+    for name, cells, _, _ in runs:
+        out += [f'## Drivers on {name}', '', '| kind | ' + ' | '.join(drivers) + ' |',
+                '|---' * (len(drivers) + 1) + '|']
+        for kind in kinds:
+            out.append(f'| {kind} | ' + ' | '.join(
+                f'`{cells[(d, kind)][0]}`' if (d, kind) in cells else '.'
+                for d in drivers) + ' |')
+        out.append('')
+    groups = {}
+    for d in drivers:
+        for kind in kinds:
+            per = tuple(r[1].get((d, kind), ('-', '')) for r in runs)
+            if len({a for a, _ in per}) > 1:
+                groups.setdefault(tuple(per), []).append((d, kind))
+    out += ['## Driver cells that differ between kernels', '',
+            f'{sum(len(v) for v in groups.values())} cells in {len(groups)} groups; '
+            'each kernel\'s answer, and the rule of the suite that decides it there.',
+            '']
+    for n, (per, keys) in enumerate(groups.items(), 1):
+        out.append(f'### {n}. ' + ', '.join(f'{d} {k}' for d, k in keys))
+        out.append('')
+        out.append('| kernel | answer | decided by |')
+        out.append('|---|---|---|')
+        for (name, *_), (answer, why) in zip(runs, per):
+            out.append(f'| {name} | {answer} | {why.replace("|", chr(92) + "|")} |')
+        out.append('')
+    return out
 
 
 def read(path):
@@ -61,10 +120,12 @@ def read(path):
 
 
 def main():
-    runs = []
+    runs, names, files = [], [], []
     for arg in sys.argv[1:]:
         name, path = arg.split('=', 1)
         runs.append((name, *read(path)))
+        names.append(name)
+        files.append(path)
     if not runs:
         sys.exit('usage: matrix-doc.py NAME=SUITE.t ...')
     kinds, paths = runs[0][3], runs[0][4]
@@ -114,7 +175,8 @@ def main():
         for (name, _, rules, _, _, _), (text, rule) in zip(runs, per):
             out.append(f'| {name} | {text} | {why(rules.get(rule, ""))} |')
         out.append('')
-    print('\n'.join(out))
+    out += drivers_doc(names, files)
+    print('\n'.join(out).rstrip('\n'))
 
 
 def why(rule):

@@ -53,6 +53,9 @@ _gupctl()
 	--kind) _gupctl_words kinds; return ;;
 	--event) _gupctl_words events; return ;;
 	--pin) _gupctl_words pins; return ;;
+	--as) _gupctl_words profiles; return ;;
+	--account) _gupctl_words accounts; return ;;
+	--kernel) return ;;
 	--prefault) mapfile -t COMPREPLY < <(compgen -W "write read none" -- "$cur"); return ;;
 	--fsdax | --ext4 | --tmpfs | --out) _filedir -d; return ;;
 	--csv) _filedir; return ;;

@@ -23,6 +23,8 @@
 #include "gupctl.h"
 #include "help.h"
 #include "json.h"
+#include "drivers.h"
+#include "drivers_cmd.h"
 
 #define MAX_HOLDS	64
 #define MAX_ARGS	32
@@ -149,7 +151,8 @@ static int cmd_version(void)
 /*
  * Words for the bash completion (gupctl.bash), one a line: commands,
  * options COMMAND, paths (the loaded module's; none without it), kinds,
- * bench-paths, bench-mems, experiments, events, coh-mems, pins.
+ * bench-paths, bench-mems, experiments, events, coh-mems, pins, profiles,
+ * accounts.
  */
 static int cmd_complete(int argc, char **argv)
 {
@@ -190,9 +193,15 @@ static int cmd_complete(int argc, char **argv)
 	} else if (!strcmp(what, "pins") && argc == 2) {
 		for (unsigned int p = 0; p < GPT_COH_PINS; p++)
 			printf("%s\n", gpt_coh_pin_name(p));
+	} else if (!strcmp(what, "profiles") && argc == 2) {
+		for (const char *const *n = gpt_driver_names(); *n; n++)
+			printf("%s\n", *n);
+	} else if (!strcmp(what, "accounts") && argc == 2) {
+		for (int a = GPT_ACCOUNT_NONE; a < GPT_ACCOUNT_END; a++)
+			printf("%s\n", gpt_account_name((uint32_t)a));
 	} else {
 		return bad("--complete: commands, options COMMAND, paths, kinds, bench-paths, "
-			   "bench-mems, experiments, events, coh-mems or pins");
+			   "bench-mems, experiments, events, coh-mems, pins, profiles or accounts");
 	}
 	return EXIT_ALL;
 }
@@ -308,6 +317,7 @@ static jobj *pin_json(const struct gpt_pin *q, const struct gpt_pin_result *r,
 	j_set(req, "addr", j_u64(q->addr));
 	j_set(req, "pages", j_u64(q->nr_pages));
 	j_set(req, "pid", q->pid ? j_s64(q->pid) : NULL);
+	j_set(req, "account", j_str(gpt_account_name(q->account)));
 	j_set(d, "request", req);
 	j_set(d, "ioctl_error", j_errno(-ret));
 	j_set(d, "reason", j_reason(r->reason, r->reason_how));
@@ -598,11 +608,13 @@ void reset_getopt(void)
 
 /* What "pin" was asked, besides the request itself. */
 struct pin_args {
-	const char *path, *mem;
+	const char *path, *mem, *as;
 	enum gpt_prefault prefault;
 	unsigned int map_flags;
-	bool mem_set, prefault_set, private, create, dirty, wait;
+	bool mem_set, prefault_set, private, create, dirty, wait, read_only;
+	bool per_call_set, account_set;
 	uint64_t addr;
+	const struct gpt_driver *profile;	/* --as, on this kernel */
 };
 
 /* The options that apply only to some memory or with --hold. */
@@ -610,8 +622,16 @@ static int pin_args_check(const struct pin_args *a, const struct gpt_pin *req)
 {
 	bool file = !strncmp(a->mem, "file:", 5), kind = !strncmp(a->mem, "kind:", 5);
 
-	if (!a->path)
-		return bad("pin needs --path NAME (gupctl info lists them)");
+	if (!a->path && !a->as)
+		return bad("pin needs --path NAME (gupctl info lists them) or --as PROFILE "
+			   "(gupctl profiles)");
+	if (a->path && a->as)
+		return bad("--as %s pins through the driver's own path: no --path with it", a->as);
+	if (a->read_only && !a->as)
+		return bad("--read-only says the device of --as only reads: add --as PROFILE");
+	if (a->as && (req->flags & GPT_FLAG_GUP_ALL))
+		return bad("--as %s sets the flags the driver uses: no flag options with it "
+			   "(--read-only for a device that only reads)", a->as);
 	if (!file && !kind && strcmp(a->mem, "anon"))
 		return bad("--mem %s: want anon, file:PATH or kind:KIND", a->mem);
 	if (kind && gpt_kind_by_name(a->mem + 5) < 0)
@@ -652,6 +672,91 @@ static int map_mem(const struct pin_args *a, uint64_t pages, struct gpt_mem *mem
 	return ret;
 }
 
+/* --as: the driver's request on this kernel, in place of the options. */
+static int apply_profile(struct pin_args *a, struct gpt_pin *req)
+{
+	uint32_t kv = gpt_kernel_kv();
+	uint32_t account = req->account;
+	uint32_t per_call = req->pages_per_call;
+
+	a->profile = gpt_driver_for(a->as, kv);
+	if (!a->profile) {
+		const char *const *names = gpt_driver_names();
+		char list[256] = "";
+
+		for (size_t i = 0; names[i]; i++)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 i ? ", " : "", names[i]);
+		return bad("--as %s: no such profile for %u.%u (%s)", a->as, kv >> 8,
+			   kv & 0xff, list);
+	}
+	gpt_driver_request(a->profile, !a->read_only, req);
+	/* What the options said explicitly wins over the driver's own. */
+	if (a->per_call_set)
+		req->pages_per_call = per_call;
+	if (a->account_set)
+		req->account = account;
+	/* Drivers that charge nothing pin short-term: a hold is charged anyway. */
+	else if ((req->flags & GPT_FLAG_HOLD) && req->account == GPT_ACCOUNT_NONE)
+		req->account = GPT_ACCOUNT_DEFAULT;
+	return 0;
+}
+
+/* --as: the driver's answer, and the exit status that goes with it. */
+static int print_verdict(const struct pin_args *a, const struct gpt_pin *req,
+			 const struct gpt_pin_result *res, const struct gpt_page_record *rec,
+			 int ret, jobj *doc)
+{
+	const struct gpt_driver *p = a->profile;
+	struct gpt_verdict v;
+	const char *what = p->fails_as ? p->fails_as : NULL;
+	jobj *o;
+
+	gpt_driver_judge(p, ret, res, rec, rec ? res->nr_records : 0, req->nr_pages, &v);
+	if (doc) {
+		o = json_object_new_object();
+		j_set(o, "outcome", j_str(gpt_verdict_cell(&v)));
+		j_set(o, "errno", v.kind == GPT_VERDICT_FAILS ? j_errno(v.err) : NULL);
+		j_set(o, "fails_as", v.kind == GPT_VERDICT_FAILS && what ? j_str(what) : NULL);
+		j_set(o, "because", j_str(v.because ? v.because : ""));
+		j_set(o, "fix", v.fix ? j_str(v.fix) : NULL);
+		j_set(doc, "profile", profile_json(p, gpt_kernel_kv()));
+		j_set(doc, "device_writes", json_object_new_boolean(!a->read_only));
+		j_set(doc, "verdict", o);
+	} else {
+		printf("as       ");
+		profile_print(p, gpt_kernel_kv(), false);
+		printf("         %s, for %s%s\n", p->caller, p->entry,
+		       a->read_only ? " (the device only reads)" : "");
+		switch (v.kind) {
+		case GPT_VERDICT_OK:
+			printf("answer   %s would succeed: %s\n", p->name, v.because);
+			break;
+		case GPT_VERDICT_FALLBACK:
+			printf("answer   %s would succeed without pinning: %s\n", p->name,
+			       v.because);
+			break;
+		case GPT_VERDICT_FAILS:
+			printf("answer   %s would fail: %s, because %s\n", p->name,
+			       what ? what : gpt_errno_name(v.err), v.because);
+			if (v.fix)
+				printf("change   %s\n", v.fix);
+			break;
+		default:
+			printf("answer   unknown: %s\n", v.because);
+		}
+	}
+	switch (v.kind) {
+	case GPT_VERDICT_OK:
+	case GPT_VERDICT_FALLBACK:
+		return EXIT_ALL;
+	case GPT_VERDICT_FAILS:
+		return EXIT_SHORT;
+	default:
+		return EXIT_REFUSED;
+	}
+}
+
 static int cmd_pin(int argc, char **argv, bool session)
 {
 	struct option opts[33];
@@ -662,10 +767,11 @@ static int cmd_pin(int argc, char **argv, bool session)
 	struct gpt_pin_result res;
 	struct gpt_mem mem = { .fd = -1 };
 	jobj *doc;
-	int c, ret, status;
+	int c, ret, status, acct;
 	uint64_t v;
 
 	help_getopt("pin", opts, sizeof(opts) / sizeof(opts[0]));
+
 	reset_getopt();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -682,6 +788,16 @@ static int cmd_pin(int argc, char **argv, bool session)
 		case 'C': a.create = true; break;
 		case 'd': a.dirty = true; break;
 		case 'x': a.wait = true; break;
+		case 'S': a.as = optarg; break;
+		case 'R': a.read_only = true; break;
+		case 'K':
+			acct = gpt_account_by_name(optarg);
+			if (acct <= GPT_ACCOUNT_DEFAULT)
+				return bad("--account %s: want none, pinned-vm, pinned-vm-nocap, "
+					   "locked-vm, user-locked-vm or user-locked-vm-pinned", optarg);
+			req.account = (uint32_t)acct;
+			a.account_set = true;
+			break;
 		case 'n':
 			if (!parse_num("--pages", optarg, 1, UINT32_MAX, &v))
 				return EXIT_USAGE;
@@ -691,6 +807,7 @@ static int cmd_pin(int argc, char **argv, bool session)
 			if (!parse_num("--per-call", optarg, 0, UINT32_MAX, &v))
 				return EXIT_USAGE;
 			req.pages_per_call = (uint32_t)v;
+			a.per_call_set = true;
 			break;
 		case 'i':
 			if (!parse_num("--pid", optarg, 1, INT32_MAX, &v))
@@ -725,8 +842,18 @@ static int cmd_pin(int argc, char **argv, bool session)
 	ret = pin_args_check(&a, &req);
 	if (ret)
 		return ret;
+	if (a.as) {
+		ret = apply_profile(&a, &req);
+		if (ret)
+			return ret;
+	}
+	if (req.account == GPT_ACCOUNT_NONE && (req.flags & GPT_FLAG_HOLD))
+		return bad("--account none: a hold is always charged to RLIMIT_MEMLOCK");
 	open_dev();
-	p = gpt_path_by_name(&info, a.path);
+	p = a.as ? gpt_path_by_id(&info, req.path) : gpt_path_by_name(&info, a.path);
+	if (!p && a.as)
+		return bad("--as %s: this module has no %s path", a.as,
+			   gpt_path_function(req.path));
 	if (!p)
 		return bad("--path %s: no such path (gupctl info lists them)", a.path);
 	req.path = p->path;
@@ -749,9 +876,11 @@ static int cmd_pin(int argc, char **argv, bool session)
 	rec = calloc(req.nr_pages, sizeof(*rec));
 	ret = gpt_pin(dev, &req, &res, rec, rec ? (uint32_t)req.nr_pages : 0);
 	doc = print_pin(&req, &res, rec, a.mem, ret);
-	free(rec);
 	status = ret ? EXIT_REFUSED :
 		 res.error || res.pinned < req.nr_pages ? EXIT_SHORT : EXIT_ALL;
+	if (a.profile)
+		status = print_verdict(&a, &req, &res, rec, ret, doc);
+	free(rec);
 	if (!ret && res.handle && session) {
 		for (int i = 0; i < MAX_HOLDS; i++)
 			if (!holds[i].handle) {
@@ -1232,6 +1361,8 @@ static int run(int argc, char **argv, bool session)
 		return cmd_pin(argc, argv, session);
 	if (!strcmp(argv[0], "matrix"))
 		return cmd_matrix(argc, argv);
+	if (!strcmp(argv[0], "profiles"))
+		return cmd_profiles(argc, argv);
 	if (!strcmp(argv[0], "experiment"))
 		return cmd_experiment(argc, argv);
 	if (!strcmp(argv[0], "bench"))

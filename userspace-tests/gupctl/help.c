@@ -12,10 +12,21 @@
 static const struct help_opt no_opts[] = { { NULL, 0, NULL, 0, NULL } };
 
 static const struct help_opt pin_opts[] = {
-	{ "path", 'p', "NAME", HELP_REQUIRED,
+	{ "path", 'p', "NAME", 0,
 	  "the GUP path: a short name or the kernel function, as gupctl info lists them "
 	  "(gup-fast, pin-fast, gup-fast-only, pin-fast-only, gup, pin, gup-unlocked, "
-	  "pin-unlocked, gup-remote, pin-remote)" },
+	  "pin-unlocked, gup-remote, pin-remote); --path or --as is needed" },
+	{ "as", 'S', "PROFILE", 0,
+	  "pin as that driver does on this kernel (its path, flags, batch and RLIMIT_MEMLOCK "
+	  "accounting, gupctl profiles lists them: rdma, vfio, io_uring, odirect, v4l2, xdp, "
+	  "vdpa, nvidia, kvm, process_vm) and say what the driver would answer, and why" },
+	{ "read-only", 'R', NULL, 0,
+	  "with --as: the device only reads the memory (a read-only MR, an output queue, "
+	  "write() from it)" },
+	{ "account", 'K', "MODE", 0,
+	  "charge RLIMIT_MEMLOCK as a driver does: none, pinned-vm (RDMA), pinned-vm-nocap "
+	  "(vhost-vdpa), locked-vm (VFIO), user-locked-vm (AF_XDP), user-locked-vm-pinned "
+	  "(io_uring); default: pinned-vm for --hold, else none" },
 	{ "write", 'w', NULL, 0, "FOLL_WRITE" },
 	{ "longterm", 'l', NULL, 0, "FOLL_LONGTERM" },
 	{ "force", 'F', NULL, 0, "FOLL_FORCE" },
@@ -43,6 +54,18 @@ static const struct help_opt pin_opts[] = {
 	  "keep the pages pinned, print every held page (QUERY), then release them" },
 	{ "dirty", 'd', NULL, 0, "with --hold: release the pages dirty" },
 	{ "wait", 'x', NULL, 0, "with --hold: release only after Enter" },
+	{ NULL, 0, NULL, 0, NULL },
+};
+
+static const struct help_opt profiles_opts[] = {
+	{ "matrix", 'M', NULL, 0,
+	  "run every profile, as it is on this kernel, over every memory kind (16 pages "
+	  "each), device writing and, where it differs, only reading; print what each "
+	  "driver would answer" },
+	{ "kernel", 'k', "X.Y", 0, "the table: mark the rows of kernel X.Y, not this one" },
+	{ "fsdax", 'd', "DIR", 0, "an ext4 mounted -o dax, for the fsdax kinds (/mnt/dax)" },
+	{ "ext4", 'e', "DIR", 0, "an ext4 without DAX, for the page-cache kinds (/mnt/ext4)" },
+	{ "tmpfs", 't', "DIR", 0, "a tmpfs, for the shmem kinds (/tmp)" },
 	{ NULL, 0, NULL, 0, NULL },
 };
 
@@ -114,6 +137,14 @@ static const char *const pin_ex[] = {
 	"gupctl pin --path pin --longterm --mem kind:fsdax-shared",
 	"gupctl pin --path pin_user_pages --write --mem kind:anon-thp --pages 512 --hold",
 	"gupctl pin --path pin-remote --pid 1234 --addr 0x7f0000000000",
+	"gupctl pin --as rdma --mem file:/mnt/dax/f --pages 16",
+	"gupctl pin --as io_uring --mem kind:ext4-shared --pages 16",
+	NULL,
+};
+static const char *const profiles_ex[] = {
+	"gupctl profiles",
+	"gupctl profiles --kernel 6.1",
+	"gupctl --json profiles --matrix",
 	NULL,
 };
 static const char *const session_ex[] = {
@@ -151,6 +182,11 @@ static const struct help_cmd cmds[] = {
 	  "system's FOLL_PIN counters, the GUP calls made and, if GUP refused, its errno "
 	  "and the reason. --mem file:PATH never writes into the file unless --prefault "
 	  "write asks.", pin_opts, pin_ex },
+	{ "profiles", NULL, "how drivers pin: the table, or every driver over every memory",
+	  "Each driver profile: the kernel function it mirrors, the kernels it holds for, "
+	  "the GUP path, flags and batch, the RLIMIT_MEMLOCK accounting and the errnos the "
+	  "driver returns; * marks the rows in force on this kernel. With --matrix, what "
+	  "each driver would answer for each kind of memory.", profiles_opts, profiles_ex },
 	{ "query", "HANDLE", "the per-page records of a held pin (in a session)",
 	  "HANDLE is the number pin --hold printed.", no_opts, no_ex },
 	{ "unpin", "HANDLE", "release a held pin (in a session)",

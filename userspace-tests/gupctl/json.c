@@ -95,7 +95,9 @@ jobj *j_sample(const struct gpt_page_sample *s)
 	j_set(o, "nid", j_u64(s->nid));
 	j_set(o, "kind", j_str(gpt_page_kind_name(s->kind)));
 	j_set(o, "fs_magic", s->fs_magic ? j_u64(s->fs_magic) : NULL);
-	return j_set(o, "flags", name_list(flags));
+	j_set(o, "flags", name_list(flags));
+	gpt_vma_format(s->vma, flags, sizeof(flags));
+	return j_set(o, "vma", (s->vma & GPT_VMA_KNOWN) ? name_list(flags) : NULL);
 }
 
 jobj *j_set(jobj *obj, const char *key, jobj *val)

@@ -345,6 +345,21 @@ void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len)
 		snprintf(buf, len, "not-present");
 }
 
+void gpt_vma_format(uint32_t vma, char *buf, size_t len)
+{
+	static const char *const names[] = {
+		[1] = "anon", [2] = "file", [3] = "shmem", [4] = "hugetlb",
+		[5] = "shared", [6] = "write", [7] = "io", [8] = "pfnmap", [9] = "fsdax",
+	};
+
+	buf[0] = '\0';
+	for (unsigned int bit = 1; bit < ARRAY_LEN(names); bit++)
+		if ((vma & (1U << bit)) && names[bit])
+			list_add(buf, len, names[bit]);
+	if (!buf[0])
+		snprintf(buf, len, (vma & GPT_VMA_KNOWN) ? "private" : "unknown");
+}
+
 const char *gpt_page_kind_name(uint32_t kind)
 {
 	static const char *const names[] = {

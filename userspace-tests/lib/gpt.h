@@ -71,6 +71,8 @@ const char *gpt_errno_name(int err);
 
 /* GPT_PAGE_* as "present,dma-pinned". */
 void gpt_sample_flags_format(uint32_t flags, char *buf, size_t len);
+/* GPT_VMA_* as "file,shared,write"; "unknown" without GPT_VMA_KNOWN */
+void gpt_vma_format(uint32_t vma, char *buf, size_t len);
 
 /* enum gpt_page_kind as "anon", "fsdax", ...; enum gpt_zone as "movable" */
 const char *gpt_page_kind_name(uint32_t kind);

@@ -30,6 +30,9 @@ enum spoil {
 	SPOIL_WRAPS,
 	SPOIL_SIZE_ZERO,	/* size 0: not even the first version */
 	SPOIL_SIZE_SMALL,	/* size 8 short of the first version */
+	SPOIL_ACCOUNT_END,	/* account past the last */
+	SPOIL_ACCOUNT_RESERVED,	/* the padding after account set */
+	SPOIL_ACCOUNT_NONE_HOLD, /* a hold charged to nothing */
 	SPOIL_TRAILING_SET,	/* a bigger struct, a byte past ours set */
 	SPOIL_SIZE_HUGE,	/* size past a page */
 	SPOIL_RESULT_NULL,
@@ -68,6 +71,10 @@ static const struct {
 	{ SPOIL_WRAPS, "range wraps the address space", EINVAL, GPT_REASON_BAD_ARGUMENT },
 	{ SPOIL_SIZE_ZERO, "size 0", EINVAL, NO_REASON },
 	{ SPOIL_SIZE_SMALL, "size 8 bytes short of version 3's", EINVAL, NO_REASON },
+	{ SPOIL_ACCOUNT_END, "account GPT_ACCOUNT_END", EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ SPOIL_ACCOUNT_RESERVED, "reserved0 after account set", EINVAL, GPT_REASON_BAD_ARGUMENT },
+	{ SPOIL_ACCOUNT_NONE_HOLD, "account none with GPT_FLAG_HOLD", EINVAL,
+	  GPT_REASON_BAD_ARGUMENT },
 	{ SPOIL_TRAILING_SET, "size + 8, the unknown byte set", E2BIG, GPT_REASON_BAD_SIZE },
 	{ SPOIL_SIZE_HUGE, "size 8192, past a page", E2BIG, GPT_REASON_BAD_SIZE },
 	{ SPOIL_RESULT_NULL, "result pointer NULL", EINVAL, NO_REASON },
@@ -120,7 +127,13 @@ static int send_spoiled(const struct suite *s, enum spoil spoil,
 		req->nr_pages = 2;
 		break;
 	case SPOIL_SIZE_ZERO: req->head.size = 0; break;
-	case SPOIL_SIZE_SMALL: req->head.size = sizeof(*req) - 8; break;
+	case SPOIL_SIZE_SMALL: req->head.size = GPT_PIN_SIZE_VER3 - 8; break;
+	case SPOIL_ACCOUNT_END: req->account = GPT_ACCOUNT_END; break;
+	case SPOIL_ACCOUNT_RESERVED: req->reserved0 = 1; break;
+	case SPOIL_ACCOUNT_NONE_HOLD:
+		req->account = GPT_ACCOUNT_NONE;
+		req->flags |= GPT_FLAG_HOLD;
+		break;
 	case SPOIL_TRAILING_SET:
 		req->head.size = sizeof(*req) + 8;
 		b->tail[0] = 1;

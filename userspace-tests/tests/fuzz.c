@@ -243,6 +243,9 @@ static void fuzz_call(struct worker *w, struct worker *all)
 		default: break;
 		}
 		some_array(w, &u->pin.records, sizeof(struct gpt_page_record));
+		u->pin.account = below(w, 4) ? (uint32_t)below(w, GPT_ACCOUNT_END + 1) :
+			(uint32_t)rnd(w);
+		u->pin.reserved0 = !below(w, 8);
 		break;
 	case GPT_IOC_UNPIN:
 		some_head(w, &u->unpin.head, sizeof(u->unpin), sizeof(struct gpt_unpin_result));
@@ -363,19 +366,6 @@ static char *map(size_t len, int prot, int flags, int fd)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static long long vm_pin_kib(void)
-{
-	char line[128];
-	long long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %lld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
 
 /* errnos the module's commands may give (GUP's own go in the result) */
 static const int allowed[] = {
@@ -392,7 +382,7 @@ void test_fuzz(struct suite *s)
 	struct tap_point t;
 	pthread_t mut;
 	uint64_t calls = 0, ok = 0, other = 0, by[160] = { 0 };
-	long long pin0, pin1;
+	long pin0, pin1, lck0, lck1;
 	int memfd, err, fold, first_other = 0;
 	char hist[512] = "";
 	time_t t0;
@@ -426,7 +416,8 @@ void test_fuzz(struct suite *s)
 	if (dead_pid > 0)
 		waitpid(dead_pid, NULL, 0);
 	shared_fd = gpt_open();
-	pin0 = vm_pin_kib();
+	pin0 = status_kb("VmPin");
+	lck0 = status_kb("VmLck");
 	fold = gpt_pin_counters_read(&c0);
 
 	stop = 0;
@@ -497,8 +488,10 @@ void test_fuzz(struct suite *s)
 		tap_check_eq(&t, "holds left, module-wide", 0, (int64_t)hr.holds);
 		tap_check_eq(&t, "pages held, module-wide", 0, (int64_t)hr.pages);
 	}
-	pin1 = vm_pin_kib();
+	pin1 = status_kb("VmPin");
+	lck1 = status_kb("VmLck");
 	tap_check_eq(&t, "VmPin (kB) against before", pin0, pin1);
+	tap_check_eq(&t, "VmLck (kB) against before", lck0, lck1);
 	tap_end(&t, "fuzz: %" PRIu64 " calls from %d threads in %lld s (seed %" PRIu64
 		", each thread's calls again: --fuzz-seed %" PRIu64 "), pins taken %" PRId64
 		" = released, no hold left", calls, THREADS, (long long)(time(NULL) - t0),

@@ -42,6 +42,8 @@ static void test_suite(struct suite *s)
 	test_bad_requests(s);
 	test_dirty(s);
 	test_privilege(s);
+	test_memlock_accounts(s);
+	test_drivers(s);
 	test_concurrent(s);
 	test_bounds(s);
 	test_sampling(s);

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
@@ -76,6 +77,37 @@ static int drop_privileges(void)
 	if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
 		return -errno;
 	return 0;
+}
+
+int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2],
+		  void *out, size_t size)
+{
+	int pipefd[2], status = -1;
+	void *mine = calloc(1, size);
+	pid_t pid;
+
+	memset(out, 0xff, size);
+	if (!mine || pipe(pipefd)) {
+		free(mine);
+		return -ENOMEM;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		if (drop_privileges())
+			_exit(2);
+		fn(arg, mine);
+		_exit(write(pipefd[1], mine, size) != (ssize_t)size);
+	}
+	free(mine);
+	close(pipefd[1]);
+	for (int i = 0; give && i < 2; i++)
+		close(give[i]);
+	if (read(pipefd[0], out, size) != (ssize_t)size)
+		memset(out, 0xff, size);
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ECHILD;
 }
 
 static void record(struct outcome *o, int st, int err, uint32_t reason)
@@ -157,51 +189,17 @@ static void as_nobody(int fd, const struct child *victim, uint64_t root_hold,
 	gpt_mem_unmap(&own);
 }
 
-/*
- * Runs @fn in a child that dropped to uid 65534; its outcome comes back.
- * The parent closes @give (if not -1) once the child has it: handed over.
- */
-static int run_as_nobody(void (*fn)(void *arg, struct outcome *o), void *arg,
-			 const int give[2], struct outcome *o)
-{
-	int pipefd[2], status = -1;
-	pid_t pid;
-
-	memset(o, 0xff, sizeof(*o));
-	if (pipe(pipefd))
-		return -errno;
-	pid = fork();
-	if (pid == 0) {
-		struct outcome mine;
-
-		close(pipefd[0]);
-		memset(&mine, 0, sizeof(mine));
-		if (drop_privileges())
-			_exit(2);
-		fn(arg, &mine);
-		_exit(write(pipefd[1], &mine, sizeof(mine)) != sizeof(mine));
-	}
-	close(pipefd[1]);
-	for (int i = 0; give && i < 2; i++)
-		close(give[i]);
-	if (read(pipefd[0], o, sizeof(*o)) != sizeof(*o))
-		memset(o, 0xff, sizeof(*o));
-	close(pipefd[0]);
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -ECHILD;
-}
-
 struct remote_arg {
 	int fd;
 	const struct child *victim;
 	uint64_t hold;
 };
 
-static void remote_steps(void *arg, struct outcome *o)
+static void remote_steps(void *arg, void *out)
 {
 	struct remote_arg *a = arg;
 
-	as_nobody(a->fd, a->victim, a->hold, o);
+	as_nobody(a->fd, a->victim, a->hold, out);
 }
 
 static void test_remote_denied(struct suite *s)
@@ -237,7 +235,7 @@ static void test_remote_denied(struct suite *s)
 	tap_end(&t, "privilege: as root, pin_user_pages_remote WRITE|FORCE|HOLD of another process's read-only page works, and READ through it");
 
 	arg = (struct remote_arg){ s->fd, &victim, res.handle };
-	err = run_as_nobody(remote_steps, &arg, NULL, &o);
+	err = run_as_nobody(remote_steps, &arg, NULL, &o, sizeof(o));
 	for (int st = 0; st < STEP_END; st++) {
 		tap_begin(&t);
 		tap_check(&t, !err, "the unprivileged child failed");
@@ -263,9 +261,9 @@ static void test_remote_denied(struct suite *s)
 	tap_end(&t, "privilege: the victim's page is untouched, root's hold still root's");
 }
 
-/* VmPin of /proc/self/status, in kB; -1 if missing. */
-static long vm_pin_kb(void)
+long status_kb(const char *field)
 {
+	size_t n = strlen(field);
 	char line[128];
 	long kb = -1;
 	FILE *f = fopen("/proc/self/status", "r");
@@ -273,10 +271,16 @@ static long vm_pin_kb(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+		if (!strncmp(line, field, n) && line[n] == ':' &&
+		    sscanf(line + n + 1, "%ld kB", &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
+}
+
+static long vm_pin_kb(void)
+{
+	return status_kb("VmPin");
 }
 
 enum mstep {
@@ -319,8 +323,9 @@ static int hold_pages(int fd, struct gpt_mem *mem, size_t n, uint64_t flags,
 	return -gpt_pin(fd, &req, res, NULL, 0);
 }
 
-static void memlock_steps(void *arg, struct outcome *o)
+static void memlock_steps(void *arg, void *out)
 {
+	struct outcome *o = out;
 	struct rlimit lim = { 16 * 4096, 16 * 4096 };
 	struct memlock_arg *a = arg;
 	struct gpt_unpin_result u;
@@ -360,7 +365,8 @@ static void test_memlock(struct suite *s)
 	int err;
 
 	/* root opens the device and hands both fds over */
-	err = run_as_nobody(memlock_steps, &arg, (int[2]){ arg.fd1, arg.fd2 }, &o);
+	err = run_as_nobody(memlock_steps, &arg, (int[2]){ arg.fd1, arg.fd2 }, &o,
+			    sizeof(o));
 	for (int st = 0; st < M_END; st++) {
 		tap_begin(&t);
 		tap_check(&t, !err, "the unprivileged child failed");

@@ -13,7 +13,7 @@
  * What must hold: every ioctl errno is one the race explains (a handle
  * gone with its file: ENOENT; dirtying page cache held by FOLL_GET:
  * EINVAL), every GUP errno one the mutations explain; afterwards the
- * pins are balanced, no hold is left, VmPin is back.  A WARN or an Oops
+ * pins are balanced, no hold is left, VmPin and VmLck are back.  A WARN or an Oops
  * ends the VM (panic_on_warn), and the rig unloads the module after.
  *
  * Only the mutators map, and only inside their regions, each region
@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -242,6 +243,11 @@ static void pin(struct thread *t, bool hold)
 			unpin(t, h);
 		req.flags |= GPT_FLAG_HOLD;
 	}
+	/* every way of charging RLIMIT_MEMLOCK (none only without a hold) */
+	req.account = GPT_ACCOUNT_PINNED_VM + (uint32_t)below(t, GPT_ACCOUNT_END -
+							     GPT_ACCOUNT_PINNED_VM);
+	if (!hold && !below(t, 4))
+		req.account = GPT_ACCOUNT_NONE;
 	t->doing = hold ? "PIN+HOLD" : "PIN";
 	err = -gpt_pin(fd_of(t, which), &req, &res, NULL, 0);
 	count(t, hold ? O_HOLD : O_PIN, err, res.reason, false);
@@ -535,20 +541,6 @@ static bool watch(struct thread *th, int nr, const char *const *role)
 	return fine;
 }
 
-static long long vm_pin_kib(void)
-{
-	char line[128];
-	long long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmPin: %lld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* The five regions: reserved 2 MiB-aligned, mapped, written. */
 static int regions_setup(const struct suite *s)
 {
@@ -613,7 +605,9 @@ void test_stress(struct suite *s)
 	struct gpt_pin_counters c0, c1;
 	struct gpt_holds_result hr;
 	char line[600] = "", *first_bad = NULL;
-	long long pin0, pin1;
+	long pin0, pin1, lck0, lck1;
+	/* pinned-vm-nocap obeys the limit even for root: lift it */
+	struct rlimit saved_lim, no_lim = { RLIM_INFINITY, RLIM_INFINITY };
 	struct tap_point t;
 	int err, fold;
 	bool fine, started = true;
@@ -635,7 +629,10 @@ void test_stress(struct suite *s)
 		tap_end(&t, "stress: open %s", GPT_DEVICE);
 		return;
 	}
-	pin0 = vm_pin_kib();
+	pin0 = status_kb("VmPin");
+	lck0 = status_kb("VmLck");
+	getrlimit(RLIMIT_MEMLOCK, &saved_lim);
+	setrlimit(RLIMIT_MEMLOCK, &no_lim);
 	fold = gpt_pin_counters_read(&c0);
 	stop = 0;
 	for (int i = 0; i < PINNERS + MUTATORS; i++) {
@@ -735,8 +732,11 @@ void test_stress(struct suite *s)
 		tap_check_eq(&t, "holds left, module-wide", 0, (int64_t)hr.holds);
 		tap_check_eq(&t, "pages held, module-wide", 0, (int64_t)hr.pages);
 	}
-	pin1 = vm_pin_kib();
+	setrlimit(RLIMIT_MEMLOCK, &saved_lim);
+	pin1 = status_kb("VmPin");
+	lck1 = status_kb("VmLck");
 	tap_check_eq(&t, "VmPin (kB) against before", pin0, pin1);
+	tap_check_eq(&t, "VmLck (kB) against before", lck0, lck1);
 	regions_free();
 	tap_end(&t, "stress: %d pinners and %d mutators on 2 CPUs for %" PRIu64
 		" s over %s, %s, %s, %s, %s: %" PRIu64 " ioctls, %" PRId64

@@ -26,6 +26,17 @@ int child_start(struct child *c, bool read_only);
 void refcounts_now(int fd, void *addr, size_t n, int64_t *ref);
 void child_stop(struct child *c);
 
+/*
+ * Run @fn in a child that dropped to uid and gid 65534 with no
+ * capabilities; the @size bytes it leaves in @out (zeroed for it) come
+ * back there (0xff bytes if it died).  The parent closes @give (if not
+ * NULL) once the child has them.  0, or -ECHILD if the child failed.
+ */
+int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2],
+		  void *out, size_t size);
+/* VmPin or VmLck (@field) of /proc/self/status, in kB; -1 if missing. */
+long status_kb(const char *field);
+
 void test_info(struct suite *s);
 void test_matrix(struct suite *s);
 void test_pin_cases(struct suite *s);
@@ -35,6 +46,8 @@ void test_bad_input(struct suite *s);
 void test_bad_requests(struct suite *s);
 void test_dirty(struct suite *s);
 void test_privilege(struct suite *s);
+void test_memlock_accounts(struct suite *s);
+void test_drivers(struct suite *s);
 void test_concurrent(struct suite *s);
 void test_bounds(struct suite *s);
 void test_sampling(struct suite *s);
