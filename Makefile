@@ -33,6 +33,9 @@
 #                        boot of the reference kernel (REFERENCE_BUILDER,
 #                        default ../shared/tools/build-reference-kernel):
 #                        both figures and their ratio, bench-results/compare.*
+#   make bench-ab [PATCH=F]   two builds of the module (this tree, and with
+#                        patch F) in one boot of that kernel, beside the
+#                        in-tree gup_test at 1 page a call: bench-results/ab/
 #   make install         gupctl, gupctl(1), its bash completion and the suite under PREFIX
 #                        (/usr/local), DESTDIR for staging; make uninstall
 #                        removes them (the module: make dkms-install)
@@ -101,7 +104,7 @@ CHECK_TAP := $(if $(filter $(HOST_KERNEL),$(KERNELS)),$(BUILD)/host/probes.t \
 	$(BUILD)/kernels/$(k)/vm/experiments.t $(BUILD)/kernels/$(k)/vm/experiments-rig.t)
 
 .PHONY: all module tools deps check demo clean probe-test dkms-tree \
-	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell \
+	dkms-install dkms-uninstall deb lint sign mutants matrix-doc run shell bench-ab \
 	bench bench-compare check-stress check-debug install uninstall
 
 all: module tools
@@ -219,6 +222,11 @@ bench: deps
 # Not in make check: the reference kernel takes 30-60 minutes to build.
 bench-compare: deps tools
 	scripts/bench-compare.sh bench-results $(ROUNDS)
+
+# Two builds of the module in one boot of the reference kernel: this tree
+# and this tree with PATCH (default: scripts/bench-ab-align.patch).
+bench-ab: deps tools
+	scripts/bench-ab.sh bench-results/ab
 
 # docs/matrix.md is generated from the runs of every kernel: "make check"
 # says whether the committed one is what it generated, "make matrix-doc"

@@ -387,6 +387,7 @@ static bool pin_range(struct cell *c, struct gpt_coh_result *r)
 /* ksmd over the range: every page seen thrice, then until it merges no more. */
 static int ksm_event(struct cell *c, struct gpt_coh_result *r)
 {
+	struct gpt_kpage k[2 * N];
 	struct gpt_ksm saved;
 	double ms = 0;
 	int scans;
@@ -410,7 +411,24 @@ static int ksm_event(struct cell *c, struct gpt_coh_result *r)
 		not_run(r, "ksmd", -scans);
 		return -1;
 	}
-	note(r, "ksmd: %d full scans in %.0f ms", scans, ms);
+	/*
+	 * Merged: mapping the same page as another page of its half (not
+	 * KPF_KSM, which 6.12 sets on every anonymous page).
+	 */
+	if (!gpt_kpages_read(0, (uintptr_t)c->p, 2 * N, k))
+		for (size_t i = 0; i < 2 * N; i++) {
+			size_t from = i < N ? 0 : N;
+			bool merged = false;
+
+			for (size_t j = from; j < from + N; j++)
+				merged |= j != i && k[j].present && k[j].pfn == k[i].pfn;
+			if (i < N)
+				r->pinned_merged += merged;
+			else
+				r->control_merged += merged;
+		}
+	note(r, "ksmd: %d full scans in %.0f ms, merged: pinned %u/%d, control %u/%d",
+	     scans, ms, r->pinned_merged, N, r->control_merged, N);
 	return 0;
 }
 

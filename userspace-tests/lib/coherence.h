@@ -70,6 +70,13 @@ struct gpt_coh_result {
 	unsigned int pinned_moved;	/* pinned pages the process maps elsewhere
 					 * after the event and its write */
 	unsigned int control_moved;	/* the same for the unpinned control pages */
+	/*
+	 * ksm: pages mapping the same page as another of their half right
+	 * after ksmd ran, before any write (a pfn that moved after the write
+	 * says less: COW copies may land on the frames merging freed)
+	 */
+	unsigned int pinned_merged;
+	unsigned int control_merged;
 	unsigned int pinned_swapped;	/* pageout: swap entries right after it */
 	unsigned int control_swapped;
 	long long sys_pswpout;	/* pageout: pages written to swap meanwhile,

@@ -199,9 +199,13 @@ static void check_evidence(struct tap_point *t, int e, int m, unsigned int pin,
 		}
 		break;
 	case GPT_COH_KSM:
-		/* Merged control pages map the KSM page; a pinned THP cannot split. */
-		tap_check_eq(t, "unpinned control pages merged (mapping changed)",
-			     m == GPT_COH_ANON ? N : 0, r->control_moved);
+		/*
+		 * Merged control pages map one KSM page; a pinned THP cannot
+		 * split; a pinned page has more references than mappings.
+		 */
+		tap_check_eq(t, "unpinned control pages merged", m == GPT_COH_ANON ? N : 0,
+			     r->control_merged);
+		tap_check_eq(t, "pinned pages merged", 0, r->pinned_merged);
 		break;
 	case GPT_COH_DONTNEED:
 		if (anon)
