@@ -29,7 +29,7 @@ run() { # WHO MEM PATH ROUND
 		# the median pass, in ns a page (gup_test prints us for 128 MiB)
 		v=$(gup_test_selftest $c $o -n 1 -r 5 -m 128 |
 			sed -n 's/.*get:\([0-9]*\) put:.*/\1/p' | sort -n | sed -n 3p)
-		[ -n "$v" ] && v=$((v * 1000 / pages))
+		[ -n "$v" ] && v=$(awk -v us="$v" -v n="$pages" 'BEGIN { printf "%.2f", us * 1000 / n }')
 	else
 		load "$who"
 		off=0
