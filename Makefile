@@ -214,9 +214,10 @@ bench: deps
 	scripts/bench-plot.sh bench-results/scaling/small pages
 	scripts/bench-plot.sh bench-results/scaling/huge pages
 	vm/gup-vm $(KERNEL) --layout bench-smp --out bench-results/smp \
-		'echo 64 >/proc/sys/vm/nr_hugepages; mkdir 1 2; \
+		'echo 64 >/proc/sys/vm/nr_hugepages; mkdir 1 2 2apart; \
 		 gupctl bench --out /out/1 --per-call 512 --size 64 --threads 1; \
-		 gupctl bench --out /out/2 --per-call 512 --size 64 --threads 2'
+		 gupctl bench --out /out/2 --per-call 512 --size 64 --threads 2; \
+		 gupctl bench --out /out/2apart --per-call 512 --size 64 --threads 2 --apart'
 	scripts/bench-smp.sh bench-results/smp
 
 # Not in make check: the reference kernel takes 30-60 minutes to build.

@@ -1,14 +1,17 @@
 #!/bin/sh
-# bench-smp.sh DIR: DIR/1/bench.csv (one thread) and DIR/2/bench.csv (two
-# threads pinning at once on two vCPUs, a range each) side by side, ns per
-# page and their ratio, into DIR/smp.txt.
+# bench-smp.sh DIR: DIR/1/bench.csv (one thread) beside DIR/2/bench.csv
+# (two threads pinning at once on two vCPUs, a range each) and, where
+# there, DIR/2apart/bench.csv (the same, each range in a GiB, and so a
+# PMD table, of its own: gupctl bench --apart), ns per page and their
+# ratio, into DIR/smp.txt.
 set -e
 dir=$1
 for t in 1 2; do
 	[ -r "$dir/$t/bench.csv" ] || { echo "bench-smp: no $dir/$t/bench.csv" >&2; exit 1; }
 done
-{
-	echo "one thread, then two at once on two vCPUs (a range each): get and put ns per page, median ±spread"
+# side_by_side TITLE CSV: one thread's figures beside CSV's.
+side_by_side() {
+	echo "$1: get and put ns per page, median ±spread"
 	printf '%-8s %-13s %8s  %15s %15s %6s  %15s %15s %6s\n' memory path per_call \
 		"get, 1 thread" "2 threads" ratio "put, 1 thread" "2 threads" ratio
 	awk -F, 'FNR == 1 { file++; next }
@@ -24,5 +27,13 @@ done
 					g[1, k], 100 * gs[1, k], g[2, k], 100 * gs[2, k], g[2, k] / g[1, k],
 					p[1, k], 100 * ps[1, k], p[2, k], 100 * ps[2, k], p[2, k] / p[1, k]
 			}
-		}' "$dir/1/bench.csv" "$dir/2/bench.csv"
+		}' "$dir/1/bench.csv" "$2"
+}
+{
+	side_by_side "one thread, then two at once on two vCPUs (a range each)" "$dir/2/bench.csv"
+	if [ -r "$dir/2apart/bench.csv" ]; then
+		echo
+		side_by_side "the same two, each range in a GiB (a PMD table) of its own (--apart)" \
+			"$dir/2apart/bench.csv"
+	fi
 } | tee "$dir/smp.txt"

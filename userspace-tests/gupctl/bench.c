@@ -34,6 +34,7 @@
 #define MAX_REPEATS	(1U << 16)	/* a figure's, over as many BENCH calls */
 #define MAX_LIST	8
 #define HUGE_SIZE	(2UL << 20)
+#define GIB_SIZE	(1UL << 30)	/* what one PMD table maps */
 
 /* The in-tree benchmarks first: gup_test -u, -a, -L. */
 static const struct bench_path {
@@ -73,6 +74,7 @@ struct figure {
 	uint64_t pages;
 	unsigned int window;		/* repeats a sample */
 	int thp_percent;		/* thp: the range in THPs; -1 */
+	bool shared_pmd;		/* two threads' ranges in one PMD table */
 	struct stat3 get, put;
 	bool met;			/* both spreads within the target */
 	int err;			/* BENCH's errno, or GUP's */
@@ -95,6 +97,7 @@ struct bench_args {
 	unsigned int threads;		/* pinning at once, a range each */
 	unsigned int profile_depth;	/* --profile: function_graph this deep */
 	uint64_t offset;		/* --offset: pages past a 2 MiB boundary */
+	bool apart;			/* --apart: each range in a GiB of its own */
 	uint64_t flags;			/* FOLL_WRITE unless --read */
 	double target;			/* spread, a fraction */
 	double budget;			/* seconds a figure */
@@ -156,7 +159,7 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 		     char *why, size_t whylen)
 {
 	int flags = MAP_PRIVATE | MAP_ANONYMOUS, fd = -1;
-	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE), align;
 	char *p;
 
 	if (m == BM_HUGETLB)
@@ -176,10 +179,28 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 	 * THP wants 2 MiB alignment: map more, unmap the ends.  --offset
 	 * starts the range that far past a boundary, as gup_test's unaligned
 	 * mmap() of /dev/zero does: 4 KiB pages at both ends, a call of 512
-	 * pages over two THPs.
+	 * pages over two THPs.  --apart aligns to 1 GiB instead, which is
+	 * what one PMD table maps: each thread's range gets a table, and so
+	 * a PMD lock, of its own.
 	 */
-	p = mmap(NULL, m <= BM_THP ? len + 2 * HUGE_SIZE : len, PROT_READ | PROT_WRITE, flags,
-		 fd, 0);
+	align = a->apart ? GIB_SIZE : m <= BM_THP ? HUGE_SIZE : 0;
+	p = mmap(NULL, len + 2 * align, align ? PROT_NONE : PROT_READ | PROT_WRITE,
+		 align ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE : flags, align ? -1 : fd, 0);
+	if (p != MAP_FAILED && align) {
+		char *r = p, *q = (char *)(((uintptr_t)r + align - 1) & ~(align - 1));
+
+		if (m <= BM_THP)
+			q += a->offset * ps;
+		int err;
+
+		p = mmap(q, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, 0);
+		err = errno;
+		munmap(r, (size_t)(q - r));
+		munmap(q + len, (size_t)(r + len + 2 * align - (q + len)));
+		if (p == MAP_FAILED)
+			munmap(q, len);
+		errno = err;
+	}
 	if (fd >= 0)
 		close(fd);
 	if (p == MAP_FAILED) {
@@ -187,12 +208,6 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 		return NULL;
 	}
 	if (m <= BM_THP) {
-		char *q = (char *)(((uintptr_t)p + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
-
-		q += a->offset * ps;
-		munmap(p, (size_t)(q - p));
-		munmap(q + len, (size_t)(p + 2 * HUGE_SIZE - q));
-		p = q;
 		if (madvise(p, len, m == BM_THP ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) &&
 		    m == BM_THP) {
 			snprintf(why, whylen, "no THP in this kernel");
@@ -203,6 +218,26 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 	for (size_t off = 0; off < len; off += ps)
 		p[off] = 0;
 	return p;
+}
+
+/*
+ * Whether two of the @n ranges of @len bytes reach into one GiB, that is
+ * one PMD table, whose lock (split PMD ptlocks: one per table) both then
+ * take.
+ */
+static bool ranges_share_pmd(char *const *addr, unsigned int n, size_t len)
+{
+	for (unsigned int i = 0; i < n; i++)
+		for (unsigned int j = i + 1; j < n; j++) {
+			uintptr_t a0 = (uintptr_t)addr[i] / GIB_SIZE;
+			uintptr_t a1 = ((uintptr_t)addr[i] + len - 1) / GIB_SIZE;
+			uintptr_t b0 = (uintptr_t)addr[j] / GIB_SIZE;
+			uintptr_t b1 = ((uintptr_t)addr[j] + len - 1) / GIB_SIZE;
+
+			if (a0 <= b1 && b0 <= a1)
+				return true;
+		}
+	return false;
 }
 
 /*
@@ -423,7 +458,9 @@ static void print_tables(FILE *o, const struct bench_args *a, const struct figur
 		if (row->thp_percent >= 0)
 			fprintf(o, " (%d%% of them in THPs)", row->thp_percent);
 		if (a->threads > 1)
-			fprintf(o, ", %u threads at once, a range each", a->threads);
+			fprintf(o, ", %u threads at once, a range each (%s)", a->threads,
+				row->shared_pmd ? "two in one PMD table" :
+				"no two in one PMD table");
 		fprintf(o, "%s:\n", a->flags ? ", FOLL_WRITE" : "");
 		for (int put = 0; put < 2; put++) {
 			fprintf(o, "  %-17s", put ? "put (release)" : "get (pin)");
@@ -550,6 +587,7 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 	j_set(d, "samples", j_u64(a->samples));
 	j_set(d, "spread_target", json_object_new_double(a->target));
 	j_set(d, "threads", j_u64(a->threads));
+	j_set(d, "apart", json_object_new_boolean(a->apart));
 	j_set(d, "profile_depth", a->profile_depth ? j_u64(a->profile_depth) : NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct figure *f = &fig[i];
@@ -561,6 +599,7 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 		j_set(o, "flags", j_flags(f->bp->flags | a->flags));
 		j_set(o, "pages", j_u64(f->pages));
 		j_set(o, "thp_percent", f->thp_percent < 0 ? NULL : j_u64(f->thp_percent));
+		j_set(o, "shared_pmd_table", json_object_new_boolean(f->shared_pmd));
 		j_set(o, "per_call", j_u64(f->per_call));
 		j_set(o, "window_repeats", f->err ? NULL : j_u64(f->window));
 		j_set(o, "get_ns_per_page", stat_json(&f->get, !f->err));
@@ -711,6 +750,9 @@ static int parse(int argc, char **argv, struct bench_args *a)
 		case 'o':
 			a->out = optarg;
 			break;
+		case 'A':
+			a->apart = true;
+			break;
 		case 'O':
 			if (!parse_num("--offset", optarg, 0, HUGE_SIZE / 4096 - 1, &a->offset))
 				return EXIT_USAGE;
@@ -811,7 +853,9 @@ int cmd_bench(int argc, char **argv)
 						.per_call = a.per_call[c],
 						.pages = len / (size_t)sysconf(_SC_PAGESIZE),
 						.thp_percent = mem == BM_THP ? (int)(kib * 100 /
-							(len * a.threads >> 10)) : -1 };
+							(len * a.threads >> 10)) : -1,
+						.shared_pmd = ranges_share_pmd(addr, a.threads,
+									       len) };
 					if (progress)
 						fprintf(stderr, "\rbench %u/%u: %s %s, %s a call   ", n,
 							total, mem_names[mem], f->bp->name,

@@ -122,6 +122,9 @@ static const struct gupctl_case cases[] = {
 	/* the smoke run: two figures of 1 MiB, timed, with no verdict on time */
 	{ "bench --size 1 --mem anon --path pin-fast --per-call 1 --per-call 0 --budget 1", 0,
 	  "pin-fast", NULL, false, "a tiny sweep measures and prints", "EFAULT" },
+	{ "bench --size 1 --mem anon --path pin --per-call 512 --threads 2 --apart --budget 1", 0,
+	  "2 threads at once, a range each (no two in one PMD table)", NULL,
+	  false, "two threads, each range a GiB apart", "EFAULT" },
 	/* a row, only the columns asked for: move_page_tables() keeps the pages */
 	{ "experiment coherence --event mremap --mem anon --pin pin-rw --pin get-ro", 0,
 	  "mremap            anon    done   ok         ok", NULL, false,
