@@ -11,7 +11,11 @@ for t in 1 2; do
 done
 # side_by_side TITLE CSV: one thread's figures beside CSV's.
 side_by_side() {
-	echo "$1: get and put ns per page, median ±spread"
+	# gupctl's own word on where the ranges were (column 22)
+	pmd=$(awk -F, 'NR > 1 && $22 != "" { seen = 1; if ($22 == 1) shared = 1 }
+		END { print !seen ? "PMD tables not recorded" : shared ?
+			"two ranges in one PMD table" : "no two ranges in one PMD table" }' "$2")
+	echo "$1, $pmd: get and put ns per page, median ±spread"
 	printf '%-8s %-13s %8s  %15s %15s %6s  %15s %15s %6s\n' memory path per_call \
 		"get, 1 thread" "2 threads" ratio "put, 1 thread" "2 threads" ratio
 	awk -F, 'FNR == 1 { file++; next }
@@ -30,10 +34,11 @@ side_by_side() {
 		}' "$dir/1/bench.csv" "$2"
 }
 {
-	side_by_side "one thread, then two at once on two vCPUs (a range each)" "$dir/2/bench.csv"
+	side_by_side "one thread, then two at once on two vCPUs (a range each, where mmap() put them)" \
+		"$dir/2/bench.csv"
 	if [ -r "$dir/2apart/bench.csv" ]; then
 		echo
-		side_by_side "the same two, each range in a GiB (a PMD table) of its own (--apart)" \
+		side_by_side "the same two, each range starting a GiB of its own (--apart)" \
 			"$dir/2apart/bench.csv"
 	fi
 } | tee "$dir/smp.txt"

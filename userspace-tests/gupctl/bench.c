@@ -152,15 +152,24 @@ static unsigned long long proc_value(const char *path, const char *key)
 }
 
 /*
+ * What a range of @len bytes maps: hugetlb rounds up to its page, and
+ * munmap() of less than a huge page fails.
+ */
+static size_t map_len(enum bench_mem m, size_t len)
+{
+	return m == BM_HUGETLB ? (len + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1) : len;
+}
+
+/*
  * The workload gup_test builds: @len bytes, every page written first.
  * NULL, with why in @why, when this memory cannot be had here.
  */
 static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 		     char *why, size_t whylen)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS, fd = -1;
-	size_t ps = (size_t)sysconf(_SC_PAGESIZE), align;
-	char *p;
+	int flags = MAP_PRIVATE | MAP_ANONYMOUS, fd = -1, err;
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE), align, mlen = map_len(m, len);
+	char *p, *r, *q;
 
 	if (m == BM_HUGETLB)
 		flags |= MAP_HUGETLB;
@@ -176,30 +185,32 @@ static char *map_mem(const struct bench_args *a, enum bench_mem m, size_t len,
 		flags = MAP_SHARED;
 	}
 	/*
-	 * THP wants 2 MiB alignment: map more, unmap the ends.  --offset
-	 * starts the range that far past a boundary, as gup_test's unaligned
-	 * mmap() of /dev/zero does: 4 KiB pages at both ends, a call of 512
-	 * pages over two THPs.  --apart aligns to 1 GiB instead, which is
-	 * what one PMD table maps: each thread's range gets a table, and so
-	 * a PMD lock, of its own.
+	 * THP wants 2 MiB alignment: reserve more, map in it, unmap the
+	 * rest.  --offset starts the range that far past a boundary, as
+	 * gup_test's unaligned mmap() of /dev/zero does: 4 KiB pages at both
+	 * ends, a call of 512 pages over two THPs.  --apart aligns to 1 GiB,
+	 * what one PMD table maps (x86-64, 4 KiB pages): each thread's range
+	 * gets a table, and so a PMD lock, of its own.
 	 */
 	align = a->apart ? GIB_SIZE : m <= BM_THP ? HUGE_SIZE : 0;
-	p = mmap(NULL, len + 2 * align, align ? PROT_NONE : PROT_READ | PROT_WRITE,
-		 align ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE : flags, align ? -1 : fd, 0);
-	if (p != MAP_FAILED && align) {
-		char *r = p, *q = (char *)(((uintptr_t)r + align - 1) & ~(align - 1));
-
-		if (m <= BM_THP)
-			q += a->offset * ps;
-		int err;
-
-		p = mmap(q, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, 0);
-		err = errno;
-		munmap(r, (size_t)(q - r));
-		munmap(q + len, (size_t)(r + len + 2 * align - (q + len)));
-		if (p == MAP_FAILED)
-			munmap(q, len);
-		errno = err;
+	if (!align) {
+		p = mmap(NULL, mlen, PROT_READ | PROT_WRITE, flags, fd, 0);
+	} else {
+		r = mmap(NULL, mlen + 2 * align, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		p = r;
+		if (r != MAP_FAILED) {
+			q = (char *)(((uintptr_t)r + align - 1) & ~(align - 1));
+			if (m <= BM_THP)
+				q += a->offset * ps;
+			p = mmap(q, mlen, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, 0);
+			err = errno;
+			munmap(r, (size_t)(q - r));
+			munmap(q + mlen, (size_t)(r + mlen + 2 * align - (q + mlen)));
+			if (p == MAP_FAILED)
+				munmap(q, mlen);
+			errno = err;
+		}
 	}
 	if (fd >= 0)
 		close(fd);
@@ -587,7 +598,7 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 	j_set(d, "samples", j_u64(a->samples));
 	j_set(d, "spread_target", json_object_new_double(a->target));
 	j_set(d, "threads", j_u64(a->threads));
-	j_set(d, "apart", json_object_new_boolean(a->apart));
+	j_set(d, "apart", j_bool(a->apart));
 	j_set(d, "profile_depth", a->profile_depth ? j_u64(a->profile_depth) : NULL);
 	for (unsigned int i = 0; i < n; i++) {
 		const struct figure *f = &fig[i];
@@ -599,7 +610,7 @@ static void print_json(FILE *out, const struct bench_args *a, const struct figur
 		j_set(o, "flags", j_flags(f->bp->flags | a->flags));
 		j_set(o, "pages", j_u64(f->pages));
 		j_set(o, "thp_percent", f->thp_percent < 0 ? NULL : j_u64(f->thp_percent));
-		j_set(o, "shared_pmd_table", json_object_new_boolean(f->shared_pmd));
+		j_set(o, "shared_pmd_table", j_bool(f->shared_pmd));
 		j_set(o, "per_call", j_u64(f->per_call));
 		j_set(o, "window_repeats", f->err ? NULL : j_u64(f->window));
 		j_set(o, "get_ns_per_page", stat_json(&f->get, !f->err));
@@ -626,7 +637,7 @@ static int write_csv(const char *path, const char *mode, const struct bench_args
 	fprintf(f, "memory,path,in_tree,write,pages,per_call,window_repeats,samples,"
 		"get_median_ns,get_min_ns,get_max_ns,get_spread,"
 		"put_median_ns,put_min_ns,put_max_ns,put_spread,target_met,error,threads,"
-		"get_mean_ns,put_mean_ns\n");
+		"get_mean_ns,put_mean_ns,shared_pmd_table\n");
 	for (unsigned int i = 0; i < n; i++) {
 		const struct figure *x = &fig[i];
 
@@ -635,12 +646,13 @@ static int write_csv(const char *path, const char *mode, const struct bench_args
 			x->pages, x->per_call,
 			x->window, a->samples);
 		if (x->err)
-			fprintf(f, ",,,,,,,,0,%s,%u,,\n", gpt_errno_name(x->err), a->threads);
+			fprintf(f, ",,,,,,,,0,%s,%u,,,%d\n", gpt_errno_name(x->err), a->threads,
+				x->shared_pmd);
 		else
-			fprintf(f, "%.2f,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.4f,%d,,%u,%.2f,%.2f\n",
+			fprintf(f, "%.2f,%.2f,%.2f,%.4f,%.2f,%.2f,%.2f,%.4f,%d,,%u,%.2f,%.2f,%d\n",
 				x->get.median, x->get.min, x->get.max, x->get.spread,
 				x->put.median, x->put.min, x->put.max, x->put.spread, x->met,
-				a->threads, x->get.mean, x->put.mean);
+				a->threads, x->get.mean, x->put.mean, x->shared_pmd);
 	}
 	return fclose(f) ? EXIT_SETUP : EXIT_ALL;
 }
@@ -823,10 +835,11 @@ int cmd_bench(int argc, char **argv)
 			unsigned long long kib, free_huge;
 			char why[160] = "";
 			unsigned int t;
+			bool shared;
 
 			free_huge = proc_value("/proc/meminfo", "HugePages_Free:") * HUGE_SIZE;
 			/* One range: as much as there is; a sweep of ranges: not this one. */
-			if (mem == BM_HUGETLB && free_huge < len * a.threads)
+			if (mem == BM_HUGETLB && free_huge < map_len(mem, len) * a.threads)
 				len = a.nr_sizes == 1 ? free_huge / a.threads & ~(HUGE_SIZE - 1) : 0;
 			kib = proc_value("/proc/self/smaps_rollup", "AnonHugePages:");
 			for (t = 0; len && t < a.threads; t++) {
@@ -844,6 +857,7 @@ int cmd_bench(int argc, char **argv)
 					printf("%s: not measured: %s\n", mem_names[mem], why);
 				status = EXIT_SETUP;
 			}
+			shared = t == a.threads && ranges_share_pmd(addr, a.threads, len);
 			for (unsigned int i = 0; t == a.threads && i < a.nr_paths; i++) {
 				for (unsigned int c = 0; c < a.nr_per_call; c++) {
 					struct figure *f = &fig[n++];
@@ -854,8 +868,7 @@ int cmd_bench(int argc, char **argv)
 						.pages = len / (size_t)sysconf(_SC_PAGESIZE),
 						.thp_percent = mem == BM_THP ? (int)(kib * 100 /
 							(len * a.threads >> 10)) : -1,
-						.shared_pmd = ranges_share_pmd(addr, a.threads,
-									       len) };
+						.shared_pmd = shared };
 					if (progress)
 						fprintf(stderr, "\rbench %u/%u: %s %s, %s a call   ", n,
 							total, mem_names[mem], f->bp->name,
@@ -869,7 +882,7 @@ int cmd_bench(int argc, char **argv)
 			}
 			for (t = 0; t < a.threads; t++)
 				if (addr[t])
-					munmap(addr[t], len);
+					munmap(addr[t], map_len(mem, len));
 		}
 		if (thp)
 			gpt_thp_never();

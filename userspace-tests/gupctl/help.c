@@ -117,7 +117,8 @@ static const struct help_opt bench_opts[] = {
 	{ "threads", 'T', "N", 0,
 	  "N threads pin at once, each its own range, released together" },
 	{ "apart", 'A', NULL, 0,
-	  "each range starts a GiB of its own: a PMD table, and so a PMD lock, of its own" },
+	  "with --threads: each range starts a GiB boundary of its own, so that no two "
+	  "share a PMD table, nor its lock" },
 	{ "read", 'r', NULL, 0, "pin without FOLL_WRITE" },
 	{ "spread", 't', "PCT", 0,
 	  "double a sample's window of repeats until the 5 samples agree within PCT (3)" },
