@@ -13,8 +13,11 @@ done
 side_by_side() {
 	# gupctl's own word on where the ranges were (column 22)
 	pmd=$(awk -F, 'NR > 1 && $22 != "" { seen = 1; if ($22 == 1) shared = 1 }
-		END { print !seen ? "PMD tables not recorded" : shared ?
-			"two ranges in one PMD table" : "no two ranges in one PMD table" }' "$2")
+		END {
+			if (!seen) print "PMD tables not recorded"
+			else if (shared) print "two ranges in one PMD table"
+			else print "no two ranges in one PMD table"
+		}' "$2")
 	echo "$1, $pmd: get and put ns per page, median ±spread"
 	printf '%-8s %-13s %8s  %15s %15s %6s  %15s %15s %6s\n' memory path per_call \
 		"get, 1 thread" "2 threads" ratio "put, 1 thread" "2 threads" ratio
