@@ -82,8 +82,9 @@ static int drop_privileges(void)
 int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2],
 		  void *out, size_t size)
 {
-	int pipefd[2], status = -1;
+	int pipefd[2], go[2], status = -1;
 	void *mine = calloc(1, size);
+	char byte = 0;
 	pid_t pid;
 
 	memset(out, 0xff, size);
@@ -91,18 +92,39 @@ int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2]
 		free(mine);
 		return -ENOMEM;
 	}
+	if (pipe(go)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		free(mine);
+		return -ENOMEM;
+	}
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		if (drop_privileges())
+		close(go[1]);
+		/*
+		 * Wait for the parent to close its copies of give[]: until then
+		 * the child's close() is not the last one and releases nothing.
+		 */
+		if (read(go[0], &byte, 1) != 1 || drop_privileges())
 			_exit(2);
 		fn(arg, mine);
 		_exit(write(pipefd[1], mine, size) != (ssize_t)size);
 	}
 	free(mine);
 	close(pipefd[1]);
+	close(go[0]);
+	if (pid < 0) {
+		close(go[1]);
+		close(pipefd[0]);
+		return -ECHILD;
+	}
 	for (int i = 0; give && i < 2; i++)
-		close(give[i]);
+		if (give[i] >= 0)
+			close(give[i]);
+	if (write(go[1], &byte, 1) != 1)
+		memset(out, 0xff, size);
+	close(go[1]);
 	if (read(pipefd[0], out, size) != (ssize_t)size)
 		memset(out, 0xff, size);
 	close(pipefd[0]);

@@ -30,7 +30,9 @@ void child_stop(struct child *c);
  * Run @fn in a child that dropped to uid and gid 65534 with no
  * capabilities; the @size bytes it leaves in @out (zeroed for it) come
  * back there (0xff bytes if it died).  The parent closes @give (if not
- * NULL) once the child has them.  0, or -ECHILD if the child failed.
+ * NULL, -1 entries skipped) once the child has them, and only then lets
+ * the child start, so the child's close() of them is the last.  0, or
+ * -ECHILD if the child failed.
  */
 int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2],
 		  void *out, size_t size);
