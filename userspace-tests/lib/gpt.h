@@ -155,6 +155,18 @@ int gpt_kdamonds(void);
 int gpt_damon_stat(int enable);
 
 /*
+ * kcompactd and khugepaged put to sleep (their knobs) while a run asserts
+ * exact refcounts: gpt_quiet() saves and sets them (0, or the first
+ * -errno), gpt_quiet_end() puts them back.
+ */
+#define GPT_QUIET_KNOBS	2
+struct gpt_quiet {
+	long saved[GPT_QUIET_KNOBS];	/* the old values; -errno if not set */
+};
+int gpt_quiet(struct gpt_quiet *q);
+void gpt_quiet_end(const struct gpt_quiet *q);
+
+/*
  * ksmd on demand: gpt_ksm_scan() saves its settings in @saved, makes it
  * scan flat out and waits for @passes more full scans after the one under
  * way, and then until it merges no more (30 s at most): the scans done, or -errno (-ENOENT: no KSM;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "gpt.h"
@@ -61,4 +62,63 @@ int gpt_kdamonds(void)
 	}
 	closedir(d);
 	return nr;
+}
+
+/*
+ * kcompactd's proactive compaction (5.9+, every 500 ms while the
+ * fragmentation score is high) migrates pages and takes a reference on
+ * every LRU page it scans; khugepaged's scan (every 10 s while THP is on)
+ * starts with lru_add_drain_all(), which takes a fresh page's LRU-batch
+ * reference away between two samples of one request.  Both are knobs.
+ */
+static const struct {
+	const char *path;
+	long quiet;
+} knobs[GPT_QUIET_KNOBS] = {
+	{ "/proc/sys/vm/compaction_proactiveness", 0 },
+	/* a day: it sleeps until the knob is put back */
+	{ "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", 86400000 },
+};
+
+static long knob(const char *path, long set)
+{
+	char buf[32];
+	long old;
+	ssize_t n;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0) {
+		close(fd);
+		return n < 0 ? -errno : -EIO;
+	}
+	buf[n] = 0;
+	old = strtol(buf, NULL, 10);
+	n = snprintf(buf, sizeof(buf), "%ld\n", set);
+	if (pwrite(fd, buf, (size_t)n, 0) != n)
+		old = -errno;
+	close(fd);
+	return old;
+}
+
+int gpt_quiet(struct gpt_quiet *q)
+{
+	int err = 0;
+
+	for (int i = 0; i < GPT_QUIET_KNOBS; i++) {
+		q->saved[i] = knob(knobs[i].path, knobs[i].quiet);
+		/* absent: the kernel has no such thread (5.8-, no THP) */
+		if (q->saved[i] < 0 && q->saved[i] != -ENOENT && !err)
+			err = (int)q->saved[i];
+	}
+	return err;
+}
+
+void gpt_quiet_end(const struct gpt_quiet *q)
+{
+	for (int i = 0; i < GPT_QUIET_KNOBS; i++)
+		if (q->saved[i] >= 0)
+			knob(knobs[i].path, q->saved[i]);
 }

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 	bool experiments = false, fuzz_only = false, stress_only = false;
 	struct tap_point t;
 	cpu_set_t cpus;
+	struct gpt_quiet quiet = { 0 };
 	int c, err, damon, kdamonds;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -128,7 +129,9 @@ int main(int argc, char **argv)
 	}
 	tap_check(&t, !kdamonds, "%d kdamond threads run: their sampling takes page references",
 		  kdamonds);
-	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s",
+	err = gpt_quiet(&quiet);
+	tap_check(&t, !err, "putting kcompactd and khugepaged to sleep: %s", strerror(-err));
+	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s, kcompactd and khugepaged asleep",
 		kernel.name, kernel.rt ? ", PREEMPT_RT" : "",
 		kernel.thp ? "" : ", no THP",
 		kernel.lru_gen ? ", multi-gen LRU" : "", GPT_DEVICE,
@@ -149,6 +152,7 @@ int main(int argc, char **argv)
 	} else {
 		test_suite(&s);
 	}
+	gpt_quiet_end(&quiet);
 	if (damon > 0)
 		gpt_damon_stat(1);
 	gpt_modinfo_free(&s.info);

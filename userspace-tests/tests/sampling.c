@@ -98,39 +98,11 @@ out:
 		ROUNDS, gpt_kind_name(kind));
 }
 
-/*
- * kcompactd's proactive compaction (5.9+, every 500 ms while the
- * fragmentation score is high) migrates pages on its own: a moved THP is
- * not the sampler's doing.  Off while sampling, as it was after.
- */
-static int proactiveness(int v)
-{
-	const char *knob = "/proc/sys/vm/compaction_proactiveness";
-	FILE *f = fopen(knob, v < 0 ? "r" : "w");
-	int old = -1;
-
-	if (!f)
-		return -1;
-	if (v < 0) {
-		if (fscanf(f, "%d", &old) != 1)
-			old = -1;
-	} else {
-		fprintf(f, "%d\n", v);
-	}
-	fclose(f);
-	return old;
-}
-
+/* kcompactd asleep (gpt_quiet()): a THP it moved would not be the sampler's doing. */
 void test_sampling(struct suite *s)
 {
-	int saved = proactiveness(-1);
-
-	if (saved > 0)
-		proactiveness(0);
 	sample_many(s, GPT_MEM_ANON);
 	sample_many(s, GPT_MEM_EXT4_PRIVATE);
 	sample_many(s, GPT_MEM_ANON_THP);
 	sample_many(s, GPT_MEM_MEMFD_HUGETLB);
-	if (saved > 0)
-		proactiveness(saved);
 }
