@@ -169,19 +169,28 @@ long long gpt_vmstat(const char *name)
 int gpt_pin_counters_read(struct gpt_pin_counters *c)
 {
 	char line[128];
-	int found = 0;
+	int found = 0, fd;
+	ssize_t n;
 	FILE *f;
 
-	/* Folds every CPU's batched diffs into the totals (root only). */
-	f = fopen("/proc/sys/vm/stat_refresh", "w");
-	if (!f)
+	/*
+	 * Folds every CPU's batched diffs into the totals (root only).  Before
+	 * 5.13 vmstat_refresh() fails the write with EINVAL, after the fold,
+	 * when a zone counter is briefly negative (nr_zone_write_pending of a
+	 * page dirtied on one CPU and cleaned on the other; 6.1 skips it and
+	 * only warns): the fold happened, the totals stand.
+	 */
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	if (fputs("1\n", f) < 0) {
-		fclose(f);
-		return -EIO;
+	n = write(fd, "1\n", 2);
+	if (n != 2 && !(n < 0 && errno == EINVAL)) {
+		int err = n < 0 ? errno : EIO;
+
+		close(fd);
+		return -err;
 	}
-	if (fclose(f))
-		return -EIO;
+	close(fd);
 
 	f = fopen("/proc/vmstat", "r");
 	if (!f)
