@@ -62,16 +62,16 @@ waitfor() {	# STRING TENTHS
 	done
 }
 prompt=no ms=
-if waitfor 'gup-vm:/mnt# ' 600; then
+if waitfor 'gup-vm:/mnt# ' 3000; then
 	prompt=yes
 	ms=$((($(date +%s%N) - start) / 1000000))
 	printf 'echo hello-$((6*7)) from $(uname -r)\n' >&3
-	waitfor 'hello-42 from' 300
+	waitfor 'hello-42 from' 600
 	printf 'poweroff\n' >&3
 fi
 exec 3>&-
 i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+while kill -0 $pid 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
 kill $pid 2>/dev/null
 wait $pid
 rc=$?

@@ -348,7 +348,11 @@ static bool trace_start(bool *was_on)
 	return true;
 }
 
-/* Sums nr_succeeded of the mm_migrate_pages events and names the reasons. */
+/*
+ * Sums nr_succeeded of the mm_migrate_pages events whose reason is
+ * longterm_pin (the pin's own migration) and names every reason seen: a
+ * kcompactd woken by kswapd meanwhile adds "compaction" events of its own.
+ */
 static void trace_stop(struct gpt_exp_result *r, bool was_on)
 {
 	char path[256], line[512], *reasons = r->trace_reason;
@@ -369,8 +373,11 @@ static void trace_stop(struct gpt_exp_result *r, bool was_on)
 		if (!strstr(line, "mm_migrate_pages:") || !s || !why)
 			continue;
 		events++;
-		ok += strtoul(s + 13, NULL, 10);
-		if (sscanf(why + 7, "%31s", word) == 1 && !strstr(reasons, word) &&
+		if (sscanf(why + 7, "%31s", word) != 1)
+			continue;
+		if (!strcmp(word, "longterm_pin"))
+			ok += strtoul(s + 13, NULL, 10);
+		if (!strstr(reasons, word) &&
 		    strlen(reasons) + strlen(word) + 2 < sizeof(r->trace_reason))
 			strcat(strcat(reasons, reasons[0] ? "," : ""), word);
 	}
@@ -378,7 +385,7 @@ static void trace_stop(struct gpt_exp_result *r, bool was_on)
 	r->traced = true;
 	r->trace_events = events;
 	r->trace_succeeded = ok;
-	note(r, "trace: %lu mm_migrate_pages event%s, nr_succeeded %lu, reason %s",
+	note(r, "trace: %lu mm_migrate_pages event%s, nr_succeeded %lu of longterm_pin, reasons %s",
 	     events, events == 1 ? "" : "s", ok, events ? reasons : "-");
 }
 
@@ -597,6 +604,8 @@ static void cma(const struct gpt_exp_env *env, enum gpt_exp_mode mode,
 	/* Node 0 has the CMA area; its allocator prefers CMA for movable pages
 	 * when CMA holds more than half of the zone's free memory. */
 	syscall(SYS_mbind, pool, CMA_POOL * ps, MPOL_BIND_, &node0, 8 * sizeof(node0), 0);
+	/* Small pages: a long-term pin of 16 pages of a THP would move 512. */
+	madvise(pool, CMA_POOL * ps, MADV_NOHUGEPAGE);
 	for (size_t i = 0; i < CMA_POOL; i++)
 		pool[i * ps] = (char)(i + 1);
 	gpt_lru_drain();

@@ -58,8 +58,8 @@ struct gpt_exp_result {
 	long long vm_fail;	/* pgmigrate_fail delta */
 	bool traced;		/* migrate:mm_migrate_pages was recorded */
 	unsigned long trace_events;
-	unsigned long trace_succeeded;	/* their nr_succeeded, summed */
-	char trace_reason[32];	/* their reasons: "longterm_pin" */
+	unsigned long trace_succeeded;	/* nr_succeeded of the longterm_pin ones */
+	char trace_reason[32];	/* every reason seen: "longterm_pin" */
 	char detail[640];	/* the evidence, one line */
 };
 

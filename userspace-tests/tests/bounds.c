@@ -98,7 +98,7 @@ static void test_uffd_no_block(struct suite *s)
 	b.buf = (struct gpt_page_sample *)trap;
 	pthread_create(&th, NULL, query_thread, &b);
 	pfd = (struct pollfd){ .fd = uffd, .events = POLLIN };
-	tap_check(&t, poll(&pfd, 1, 5000) == 1, "the QUERY never faulted on its buffer");
+	tap_check(&t, poll(&pfd, 1, 30000) == 1, "the QUERY never faulted on its buffer (30 s)");
 	tap_check(&t, !b.done, "the QUERY returned before its fault was resolved");
 
 	t0 = now_s();
@@ -111,7 +111,8 @@ static void test_uffd_no_block(struct suite *s)
 	tap_check_eq(&t, "UNPIN of the other hold meanwhile", 0,
 		     gpt_unpin(s->fd, r2.handle, 0, &u));
 	took = now_s() - t0;
-	tap_check(&t, took < 2.0, "the other ioctls took %.1f s", took);
+	/* blocked, they would wait forever; a slow host takes a second */
+	tap_check(&t, took < 30.0, "the other ioctls took %.1f s", took);
 	tap_check(&t, !b.done, "the QUERY returned before its fault was resolved");
 
 	zp.range.start = (uintptr_t)trap;
