@@ -3,9 +3,10 @@
 # "make mutants": proves the suite catches real defects.  Each
 # mutants/NAME.patch is a deliberate defect in the module; it is applied to
 # a copy of the module's sources, built against KDIR, booted in the test
-# VM with the suite (build/gpt-tests), and must be killed: at least one
-# failing point of the suite or of the rig.  The unmutated copy goes first
-# and must pass, or no kill would mean anything.
+# VM with the suite (build/gpt-tests), and must be killed by the point its
+# "Killed-by:" line names (a part of that point's name): any other failing
+# point alone could be a flake, not the defect caught.  The unmutated copy
+# goes first and must pass, or no kill would mean anything.
 # TAP on stdout, one point per mutant naming what killed it; logs and VM
 # output in OUTDIR/NAME/.
 set -u
@@ -41,9 +42,10 @@ run() {
 	fi
 	GPT_MODULE=$dir/src/module/gup_pin_test.ko \
 		vm/run.sh check "$kver" "$dir/initramfs.cpio" "$dir/vm" >"$dir/vm.log" 2>&1
-	failing=$(cat "$dir/vm/suite.t" "$dir/vm/rig.t" 2>/dev/null |
-		sed -n 's/^not ok [0-9]* - //p' | head -n 3 | tr '\n' '\t')
-	total=$(cat "$dir/vm/suite.t" "$dir/vm/rig.t" 2>/dev/null | grep -c '^not ok')
+	cat "$dir/vm/suite.t" "$dir/vm/rig.t" 2>/dev/null |
+		sed -n 's/^not ok [0-9]* - //p' >"$dir/failing"
+	failing=$(head -n 3 "$dir/failing" | tr '\n' '\t')
+	total=$(grep -c '' "$dir/failing")
 	how="$total failing points"
 	return 0
 }
@@ -58,10 +60,15 @@ fi
 for patch in ${MUTANTS:-mutants/*.patch}; do
 	name=$(basename "$patch" .patch)
 	what=$(sed -n '1s/^Mutant: //p' "$patch")
-	if ! run "$name" "$patch"; then
+	killer=$(sed -n '2s/^Killed-by: //p' "$patch")
+	if [ -z "$killer" ]; then
+		point FAIL "mutant $name: no \"Killed-by:\" line (the point that must catch it)"
+	elif ! run "$name" "$patch"; then
 		point FAIL "mutant $name ($what): $how"
+	elif grep -qF -- "$killer" "$dir/failing"; then
+		point OK "mutant $name ($what) killed by \"$killer\", $how, first: $(printf '%s' "$failing" | sed 's/\t$//; s/\t/; /g')"
 	elif [ -n "$failing" ]; then
-		point OK "mutant $name ($what) killed, $how, first: $(printf '%s' "$failing" | sed 's/\t$//; s/\t/; /g')"
+		point FAIL "mutant $name ($what) not killed by \"$killer\": only $how, first: $(printf '%s' "$failing" | sed 's/\t$//; s/\t/; /g')"
 	else
 		point FAIL "mutant $name ($what) SURVIVED: every point passed ($out/$name/vm)"
 	fi
