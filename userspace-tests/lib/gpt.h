@@ -155,15 +155,20 @@ int gpt_kdamonds(void);
 int gpt_damon_stat(int enable);
 
 /*
- * kcompactd and khugepaged put to sleep (their knobs) while a run asserts
- * exact refcounts: gpt_quiet() saves and sets them (0, or the first
- * -errno), gpt_quiet_end() puts them back.
+ * Proactive compaction and NUMA balancing off, khugepaged's scans a day
+ * apart, while a run asserts exact refcounts: gpt_quiet() saves and sets
+ * the knobs and waits for khugepaged to settle (0, or the first -errno),
+ * gpt_quiet_end() puts them back.  gpt_khugepaged_settle() registers this
+ * mm with khugepaged and waits until it sleeps (-EBUSY after 10 s).
  */
-#define GPT_QUIET_KNOBS	2
+#define GPT_QUIET_KNOBS	3
 struct gpt_quiet {
 	long saved[GPT_QUIET_KNOBS];	/* the old values; -errno if not set */
 };
 int gpt_quiet(struct gpt_quiet *q);
+int gpt_khugepaged_settle(void);
+/* khugepaged's context switches so far (a pass is at least one), or -1. */
+long gpt_khugepaged_switches(void);
 void gpt_quiet_end(const struct gpt_quiet *q);
 
 /*
@@ -219,7 +224,8 @@ const struct gpt_prof_node *gpt_profile_find(const struct gpt_profile *p, int pa
 /*
  * THP "never" (a kernel booted with under 512M of RAM turns it off,
  * hugepage_init()) becomes "madvise": true if it did, and the caller puts
- * "never" back with gpt_thp_never().  khugepaged runs while THP is on.
+ * "never" back with gpt_thp_never().  khugepaged runs while THP is on;
+ * its first pass is over when this returns.
  */
 bool gpt_thp_allow(void);
 void gpt_thp_never(void);

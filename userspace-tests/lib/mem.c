@@ -240,6 +240,9 @@ bool gpt_thp_allow(void)
 	if (read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "[never]"))
 		changed = pwrite(fd, "madvise", 7, 0) == 7;
 	close(fd);
+	/* khugepaged starts with a pass of its own: over before we go on */
+	if (changed)
+		gpt_khugepaged_settle();
 	return changed;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "gpt.h"
 
@@ -38,7 +39,8 @@ int gpt_damon_stat(int enable)
 	return enable < 0 ? v[0] == 'Y' : 0;
 }
 
-int gpt_kdamonds(void)
+/* Kernel threads whose name starts with @prefix; *@pid the last one seen. */
+static int kthreads(const char *prefix, pid_t *pid)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -56,30 +58,42 @@ int gpt_kdamonds(void)
 		f = fopen(path, "re");
 		if (!f)
 			continue;	/* gone meanwhile */
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "kdamond", 7))
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, prefix, strlen(prefix))) {
 			nr++;
+			if (pid)
+				*pid = (pid_t)atoi(e->d_name);
+		}
 		fclose(f);
 	}
 	closedir(d);
 	return nr;
 }
 
+int gpt_kdamonds(void)
+{
+	return kthreads("kdamond", NULL);
+}
+
 /*
- * kcompactd's proactive compaction (5.9+, every 500 ms while the
+ * Proactive compaction (5.9+, kcompactd every 500 ms while the
  * fragmentation score is high) migrates pages and takes a reference on
  * every LRU page it scans; khugepaged's scan (every 10 s while THP is on)
  * starts with lru_add_drain_all(), which takes a fresh page's LRU-batch
- * reference away between two samples of one request.  Both are knobs.
+ * reference away between two samples of one request; NUMA balancing
+ * (with two nodes) unmaps PTEs for hinting faults and migrates the pages
+ * it finds misplaced.  All three are knobs.
  */
 static const struct {
 	const char *path;
 	long quiet;
 } knobs[GPT_QUIET_KNOBS] = {
 	{ "/proc/sys/vm/compaction_proactiveness", 0 },
-	/* a day: it sleeps until the knob is put back */
+	/* a day between two scans */
 	{ "/sys/kernel/mm/transparent_hugepage/khugepaged/scan_sleep_millisecs", 86400000 },
+	{ "/proc/sys/kernel/numa_balancing", 0 },
 };
 
+/* Writes @set to @path at offset 0 (procfs ignores a write past it); the old value, or -errno. */
 static long knob(const char *path, long set)
 {
 	char buf[32];
@@ -97,10 +111,82 @@ static long knob(const char *path, long set)
 	buf[n] = 0;
 	old = strtol(buf, NULL, 10);
 	n = snprintf(buf, sizeof(buf), "%ld\n", set);
+	errno = 0;
 	if (pwrite(fd, buf, (size_t)n, 0) != n)
-		old = -errno;
+		old = errno ? -errno : -EIO;
 	close(fd);
 	return old;
+}
+
+/* @pid's state letter in *@state and its context switches; -1 if gone. */
+static long thread_switches(pid_t pid, char *state)
+{
+	char path[64], line[256];
+	long sw = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (state && sscanf(line, "State: %c", state) == 1)
+			continue;
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &v) == 1 ||
+		    sscanf(line, "nonvoluntary_ctxt_switches: %ld", &v) == 1)
+			sw += v;
+	}
+	fclose(f);
+	return sw;
+}
+
+/* Asleep (S) and no context switch for 100 ms: between two passes. */
+static bool thread_idle(pid_t pid)
+{
+	char s0 = 0, s1 = 0;
+	long before = thread_switches(pid, &s0), after;
+
+	if (before < 0)
+		return true;	/* gone: idle enough */
+	usleep(100000);
+	after = thread_switches(pid, &s1);
+	return after < 0 || (s0 == 'S' && s1 == 'S' && after == before);
+}
+
+long gpt_khugepaged_switches(void)
+{
+	pid_t pid = 0;
+
+	if (kthreads("khugepaged", &pid) <= 0)
+		return -1;
+	return thread_switches(pid, NULL);
+}
+
+int gpt_khugepaged_settle(void)
+{
+	size_t huge = 2 << 20;
+	pid_t pid = 0;
+	char *m;
+
+	/*
+	 * With no mm registered khugepaged waits without a timeout and the
+	 * first to register wakes it for a pass: register this one now (a
+	 * VMA that can hold a THP, MADV_HUGEPAGE once it has an anon_vma,
+	 * which 6.1's hugepage_vma_check() wants; an mm stays registered
+	 * until it exits).
+	 */
+	m = mmap(NULL, 2 * huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m != MAP_FAILED) {
+		m[huge] = 1;
+		madvise(m, 2 * huge, MADV_HUGEPAGE);
+		munmap(m, 2 * huge);
+	}
+	if (kthreads("khugepaged", &pid) <= 0)
+		return 0;
+	for (int i = 0; i < 100; i++)
+		if (thread_idle(pid))
+			return 0;
+	return -EBUSY;
 }
 
 int gpt_quiet(struct gpt_quiet *q)
@@ -109,10 +195,13 @@ int gpt_quiet(struct gpt_quiet *q)
 
 	for (int i = 0; i < GPT_QUIET_KNOBS; i++) {
 		q->saved[i] = knob(knobs[i].path, knobs[i].quiet);
-		/* absent: the kernel has no such thread (5.8-, no THP) */
+		/* absent: the kernel has no such thing (5.8-, no THP, one node) */
 		if (q->saved[i] < 0 && q->saved[i] != -ENOENT && !err)
 			err = (int)q->saved[i];
 	}
+	/* the write woke khugepaged for one pass before its long sleep */
+	if (!err)
+		err = gpt_khugepaged_settle();
 	return err;
 }
 

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
 	struct tap_point t;
 	cpu_set_t cpus;
 	struct gpt_quiet quiet = { 0 };
+	long khugepaged;
 	int c, err, damon, kdamonds;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -130,13 +131,18 @@ int main(int argc, char **argv)
 	tap_check(&t, !kdamonds, "%d kdamond threads run: their sampling takes page references",
 		  kdamonds);
 	err = gpt_quiet(&quiet);
-	tap_check(&t, !err, "putting kcompactd and khugepaged to sleep: %s", strerror(-err));
-	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s, kcompactd and khugepaged asleep",
+	tap_check(&t, !err, "proactive compaction and NUMA balancing off, khugepaged asleep: %s",
+		  strerror(-err));
+	khugepaged = gpt_khugepaged_switches();
+	tap_end(&t, "kernel %s%s%s%s, run on CPU 0, open %s, read INFO, reserve 2 huge pages, no kdamond%s, no proactive compaction, NUMA balancing or khugepaged scan",
 		kernel.name, kernel.rt ? ", PREEMPT_RT" : "",
 		kernel.thp ? "" : ", no THP",
 		kernel.lru_gen ? ", multi-gen LRU" : "", GPT_DEVICE,
 		damon > 0 ? " (DAMON_STAT turned off)" : "");
 	if (t.failed) {
+		gpt_quiet_end(&quiet);
+		if (damon > 0)
+			gpt_damon_stat(1);
 		printf("Bail out! no usable %s\n", GPT_DEVICE);
 		return 1;
 	}
@@ -152,6 +158,10 @@ int main(int argc, char **argv)
 	} else {
 		test_suite(&s);
 	}
+	/* evidence: no pass (experiments restart it with THP: another thread) */
+	if (khugepaged >= 0 && !experiments)
+		printf("# khugepaged: %ld context switches while the run went on\n",
+		       gpt_khugepaged_switches() - khugepaged);
 	gpt_quiet_end(&quiet);
 	if (damon > 0)
 		gpt_damon_stat(1);
