@@ -59,8 +59,9 @@ else
 fi
 for patch in ${MUTANTS:-mutants/*.patch}; do
 	name=$(basename "$patch" .patch)
-	what=$(sed -n '1s/^Mutant: //p' "$patch")
-	killer=$(sed -n '2s/^Killed-by: //p' "$patch")
+	# the header: the lines before the diff's first ---
+	what=$(sed -n '/^--- /q; s/^Mutant: //p' "$patch")
+	killer=$(sed -n '/^--- /q; s/^Killed-by: //p' "$patch")
 	if [ -z "$killer" ]; then
 		point FAIL "mutant $name: no \"Killed-by:\" line (the point that must catch it)"
 	elif ! run "$name" "$patch"; then

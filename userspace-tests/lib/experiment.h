@@ -59,7 +59,7 @@ struct gpt_exp_result {
 	bool traced;		/* migrate:mm_migrate_pages was recorded */
 	unsigned long trace_events;
 	unsigned long trace_succeeded;	/* nr_succeeded of the longterm_pin ones */
-	char trace_reason[32];	/* every reason seen: "longterm_pin" */
+	char trace_reason[96];	/* every reason seen: "longterm_pin" */
 	char detail[640];	/* the evidence, one line */
 };
 
@@ -67,6 +67,8 @@ struct gpt_exp_result {
 #define GPT_EXP_HOLD_MS		300
 /* Memory offline migrates a whole block first: it gets longer. */
 #define GPT_EXP_OFFLINE_HOLD_MS	2000
+/* An operation with nothing to wait for is back within this (stuck: 10 s). */
+#define GPT_EXP_AT_ONCE_MS	5000
 
 struct gpt_exp_env {
 	int fd;			/* /dev/gup_test */

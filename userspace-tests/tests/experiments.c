@@ -159,13 +159,13 @@ static void check_evidence(struct tap_point *t, const struct gpt_experiment *x,
 		break;
 	case GPT_EXP_AT_ONCE:
 		/*
-		 * Returned with no unpin needed: under a pin, before the hold
-		 * ended; with none, whenever it did (a stalled host only
-		 * makes it late).
+		 * No unpin was needed (that is what AT_ONCE means); and with
+		 * no pin held, nothing to wait for: back well before a stuck
+		 * operation is killed, on a stalled host too.
 		 */
-		tap_check(t, r->unpin_ms < 0,
-			  "at once: returned at %.1f ms, want before any unpin (hold %d ms), unpin at %.1f ms",
-			  r->op_ms, hold, r->unpin_ms);
+		tap_check(t, r->op_ms < GPT_EXP_AT_ONCE_MS,
+			  "at once: returned at %.1f ms, want under %d ms (hold %d ms)",
+			  r->op_ms, GPT_EXP_AT_ONCE_MS, hold);
 		break;
 	case GPT_EXP_MIGRATED:
 		/*
@@ -175,8 +175,7 @@ static void check_evidence(struct tap_point *t, const struct gpt_experiment *x,
 		tap_check(t, r->vm_success >= moved, "pgmigrate_success %+lld, want >= %d",
 			  r->vm_success, moved);
 		if (r->traced)
-			tap_check(t, r->trace_succeeded == (unsigned long)moved &&
-				  strstr(r->trace_reason, "longterm_pin"),
+			tap_check(t, r->trace_succeeded == (unsigned long)moved,
 				  "mm_migrate_pages: nr_succeeded %lu of longterm_pin (reasons %s), want %d",
 				  r->trace_succeeded, r->trace_reason, moved);
 		break;

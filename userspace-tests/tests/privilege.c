@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,26 +80,29 @@ static int drop_privileges(void)
 	return 0;
 }
 
+/* The parent's copies of what it hands over: closed whatever happens. */
+static void close_given(const int give[2])
+{
+	for (int i = 0; give && i < 2; i++)
+		if (give[i] >= 0)
+			close(give[i]);
+}
+
 int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2],
 		  void *out, size_t size)
 {
-	int pipefd[2], go[2], status = -1;
+	int pipefd[2] = { -1, -1 }, go[2] = { -1, -1 }, status = -1, err = 0;
 	void *mine = calloc(1, size);
 	char byte = 0;
-	pid_t pid;
+	pid_t pid = -1;
 
 	memset(out, 0xff, size);
-	if (!mine || pipe(pipefd)) {
-		free(mine);
-		return -ENOMEM;
-	}
-	if (pipe(go)) {
-		close(pipefd[0]);
-		close(pipefd[1]);
-		free(mine);
-		return -ENOMEM;
-	}
-	pid = fork();
+	if (!mine)
+		err = -ENOMEM;
+	else if (pipe(pipefd) || pipe(go))
+		err = -errno;
+	else if ((pid = fork()) < 0)
+		err = -errno;
 	if (pid == 0) {
 		close(pipefd[0]);
 		close(go[1]);
@@ -112,18 +116,18 @@ int run_as_nobody(void (*fn)(void *arg, void *out), void *arg, const int give[2]
 		_exit(write(pipefd[1], mine, size) != (ssize_t)size);
 	}
 	free(mine);
-	close(pipefd[1]);
-	close(go[0]);
-	if (pid < 0) {
-		close(go[1]);
-		close(pipefd[0]);
-		return -ECHILD;
+	close_given(give);
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0 && (i == 0 || err))
+			close(go[i]);
+		if (pipefd[i] >= 0 && (i == 1 || err))
+			close(pipefd[i]);
 	}
-	for (int i = 0; give && i < 2; i++)
-		if (give[i] >= 0)
-			close(give[i]);
+	if (err)
+		return err;
+	/* the child is blocked in read() until this byte: no SIGPIPE */
 	if (write(go[1], &byte, 1) != 1)
-		memset(out, 0xff, size);
+		kill(pid, SIGKILL);
 	close(go[1]);
 	if (read(pipefd[0], out, size) != (ssize_t)size)
 		memset(out, 0xff, size);
